@@ -1,0 +1,5 @@
+package dev.mizzen.api.networking;
+
+/** Istio {@code RouteDestination}: a weighted TLS or TCP destination. */
+public record RouteDestination(Destination destination, Integer weight) {
+}

@@ -1,0 +1,12 @@
+package dev.mizzen.api.networking;
+
+import java.util.Map;
+
+/**
+ * Istio {@code Subset}: a named set of endpoints selected by labels, with its own traffic policy overrides.
+ */
+public record Subset(String name, Map<String, String> labels, TrafficPolicy trafficPolicy) {
+    public Subset {
+        labels = Copies.map(labels);
+    }
+}

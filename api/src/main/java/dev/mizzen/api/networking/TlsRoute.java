@@ -1,0 +1,11 @@
+package dev.mizzen.api.networking;
+
+import java.util.List;
+
+/** Istio {@code TLSRoute}: SNI-based routing of unterminated TLS. */
+public record TlsRoute(List<TlsMatchAttributes> match, List<RouteDestination> route) {
+    public TlsRoute {
+        match = Copies.list(match);
+        route = Copies.list(route);
+    }
+}

@@ -1,0 +1,5 @@
+package dev.mizzen.api.networking;
+
+/** Istio {@code TrafficPolicy.TunnelSettings}: tunnelling TCP over CONNECT or POST. */
+public record TunnelSettings(String protocol, String targetHost, Integer targetPort) {
+}

@@ -1,0 +1,15 @@
+package dev.mizzen.api.networking;
+
+import java.util.List;
+
+/** Istio's zone-aware load balancer settings. */
+public record ZoneAwareLbSetting(
+        Boolean enabled,
+        List<LocalityFailover> failover,
+        List<String> failoverPriority,
+        Integer minClusterSize) {
+    public ZoneAwareLbSetting {
+        failover = Copies.list(failover);
+        failoverPriority = Copies.list(failoverPriority);
+    }
+}

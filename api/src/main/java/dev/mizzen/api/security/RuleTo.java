@@ -1,0 +1,5 @@
+package dev.mizzen.api.security;
+
+/** Istio {@code Rule.To}. */
+public record RuleTo(Operation operation) {
+}

@@ -1,0 +1,50 @@
+package dev.mizzen.pilot.networking.grpcgen;
+
+import dev.mizzen.api.networking.DestinationRule;
+import dev.mizzen.pilot.model.ClusterName;
+import dev.mizzen.pilot.model.Proxy;
+import dev.mizzen.pilot.model.PushContext;
+import dev.mizzen.pilot.model.Service;
+import dev.mizzen.pilot.networking.cluster.ClusterPolicies;
+import dev.mizzen.pilot.networking.cluster.TrafficPolicies;
+import dev.mizzen.pilot.xds.XdsResource;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+
+import java.util.Optional;
+
+/**
+ * CDS for proxyless gRPC: the requested {@code outbound|<port>|<subset>|<fqdn>} clusters, of type EDS over
+ * ADS, with the DestinationRule's policy for that port and subset. A cluster whose service, port or subset
+ * does not exist is not generated. Pure.
+ */
+final class GrpcClusters {
+    private GrpcClusters() {
+    }
+
+    static Optional<XdsResource> build(String name, Proxy proxy, PushContext push) {
+        Optional<ClusterName> parsed = ClusterName.parse(name).filter(c -> c.direction() == ClusterName.Direction.OUTBOUND);
+        if (parsed.isEmpty()) {
+            return Optional.empty();
+        }
+        ClusterName cluster = parsed.get();
+        Optional<Service> service = push.service(cluster.hostname()).filter(s -> s.visibleTo(proxy.namespace()));
+        if (service.isEmpty() || service.get().port(cluster.port()).isEmpty()) {
+            return Optional.empty();
+        }
+        DestinationRule rule = push.destinationRule(cluster.hostname(), proxy.namespace()).orElse(null);
+        if (!cluster.subset().isEmpty() && TrafficPolicies.subset(rule, cluster.subset()).isEmpty()) {
+            return Optional.empty();
+        }
+        Cluster.Builder out = Cluster.newBuilder()
+                .setName(name)
+                .setType(Cluster.DiscoveryType.EDS)
+                .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder()
+                        .setServiceName(name)
+                        .setEdsConfig(ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance())));
+        ClusterPolicies.apply(TrafficPolicies.effective(rule, cluster.subset(), cluster.port()), out,
+                ClusterPolicies.LbSupport.GRPC);
+        return Optional.of(XdsResource.of(name, out.build()));
+    }
+}

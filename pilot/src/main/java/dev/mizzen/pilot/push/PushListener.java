@@ -1,0 +1,7 @@
+package dev.mizzen.pilot.push;
+
+/** Receives push requests from the registry and the config store. Must not block. */
+@FunctionalInterface
+public interface PushListener {
+    void onPush(PushRequest request);
+}

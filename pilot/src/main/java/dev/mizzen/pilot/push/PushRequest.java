@@ -1,0 +1,61 @@
+package dev.mizzen.pilot.push;
+
+import dev.mizzen.api.config.ConfigKey;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Why proxies need new config. Requests merge: a full push absorbs an endpoint push, sets unite.
+ *
+ * @param scope          FULL rebuilds the push context and regenerates every type; ENDPOINTS only EDS
+ * @param configsUpdated the Istio config objects that changed
+ * @param hostsUpdated   service hostnames whose definition or endpoints changed
+ * @param reasons        short words for logs and metrics ({@code config}, {@code service}, {@code endpoint})
+ */
+public record PushRequest(Scope scope, Set<ConfigKey> configsUpdated, Set<String> hostsUpdated, Set<String> reasons) {
+    public enum Scope { ENDPOINTS, FULL }
+
+    public PushRequest {
+        configsUpdated = Set.copyOf(configsUpdated);
+        hostsUpdated = Set.copyOf(hostsUpdated);
+        reasons = Set.copyOf(reasons);
+    }
+
+    public static PushRequest config(ConfigKey key) {
+        return new PushRequest(Scope.FULL, Set.of(key), Set.of(), Set.of("config"));
+    }
+
+    public static PushRequest service(String hostname) {
+        return new PushRequest(Scope.FULL, Set.of(), Set.of(hostname), Set.of("service"));
+    }
+
+    public static PushRequest endpoints(String hostname) {
+        return new PushRequest(Scope.ENDPOINTS, Set.of(), Set.of(hostname), Set.of("endpoint"));
+    }
+
+    public static PushRequest full(String reason) {
+        return new PushRequest(Scope.FULL, Set.of(), Set.of(), Set.of(reason));
+    }
+
+    public boolean isFull() {
+        return scope == Scope.FULL;
+    }
+
+    public PushRequest merge(PushRequest other) {
+        Set<ConfigKey> configs = new HashSet<>(configsUpdated);
+        configs.addAll(other.configsUpdated);
+        Set<String> hosts = new HashSet<>(hostsUpdated);
+        hosts.addAll(other.hostsUpdated);
+        Set<String> why = new HashSet<>(reasons);
+        why.addAll(other.reasons);
+        Scope merged = scope == Scope.FULL || other.scope == Scope.FULL ? Scope.FULL : Scope.ENDPOINTS;
+        return new PushRequest(merged, configs, hosts, why);
+    }
+
+    @Override
+    public String toString() {
+        return scope + " " + new TreeSet<>(reasons) + " configs=" + configsUpdated.size() + " hosts=" + hostsUpdated.size();
+    }
+}

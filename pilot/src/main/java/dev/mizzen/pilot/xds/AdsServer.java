@@ -1,0 +1,108 @@
+package dev.mizzen.pilot.xds;
+
+import dev.mizzen.pilot.model.Proxy;
+import dev.mizzen.pilot.push.PushRequest;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * Aggregated Discovery Service, state of the world: one {@link Connection} per stream. It decodes
+ * requests, asks the proxy's generator for resources and encodes responses; pushes fan out from a bounded
+ * executor.
+ *
+ * <p>Threading: the current {@link PushSnapshot} is swapped atomically by the push thread; connections
+ * read it when they respond. Each connection orders its own requests and pushes with its lock.
+ */
+public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase {
+    private static final Logger LOG = LoggerFactory.getLogger(AdsServer.class);
+
+    private final Function<Proxy, Optional<XdsGenerator>> generators;
+    private final ExecutorService pushExecutor;
+    private final AtomicReference<PushSnapshot> current = new AtomicReference<>();
+    private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
+    private final AtomicLong connectionIds = new AtomicLong();
+    final Counter rejects;
+    final Counter responses;
+
+    /**
+     * @param generators   picks the generator for a proxy; empty when that kind of proxy is not served
+     * @param pushExecutor runs the fan-out of pushes; bounded, so pushes cannot flood the machine
+     */
+    public AdsServer(Function<Proxy, Optional<XdsGenerator>> generators, ExecutorService pushExecutor,
+                     MeterRegistry meters) {
+        this.generators = generators;
+        this.pushExecutor = pushExecutor;
+        this.rejects = Counter.builder("pilot_total_xds_rejects").description("xDS responses NACKed by proxies")
+                .register(meters);
+        this.responses = Counter.builder("pilot_xds_pushes").description("xDS responses sent").register(meters);
+        meters.gauge("pilot_xds", connections, Map::size);
+    }
+
+    @Override
+    public StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> responses) {
+        return new Connection(connectionIds.incrementAndGet(), (ServerCallStreamObserver<DiscoveryResponse>) responses,
+                this);
+    }
+
+    /** Swaps in a new push and sends each connected proxy what changed for it. Returns when all were sent. */
+    public void push(PushSnapshot snapshot, PushRequest request) {
+        current.set(snapshot);
+        List<Future<?>> sent = connections.values().stream()
+                .map(c -> pushExecutor.submit(() -> c.push(request)))
+                .<Future<?>>map(f -> f)
+                .toList();
+        for (Future<?> f : sent) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                LOG.error("push to a proxy failed", e);
+            }
+        }
+    }
+
+    /** Sets the first snapshot; connections that arrive before it wait for the first push. */
+    public void initialize(PushSnapshot snapshot) {
+        current.set(snapshot);
+    }
+
+    PushSnapshot current() {
+        return current.get();
+    }
+
+    Optional<XdsGenerator> generatorFor(Proxy proxy) {
+        return generators.apply(proxy);
+    }
+
+    void register(Connection connection) {
+        connections.put(connection.id(), connection);
+    }
+
+    void unregister(Connection connection) {
+        connections.remove(connection.id());
+    }
+
+    /** What each connected proxy has, for debugging and tests. */
+    public List<ConnectionStatus> status() {
+        return connections.values().stream().map(Connection::status).flatMap(Optional::stream).toList();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.mizzen.pilot.xds;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import dev.mizzen.pilot.model.Proxy;
+import dev.mizzen.pilot.model.ProxyType;
+import io.envoyproxy.envoy.config.core.v3.Node;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads a proxy's identity from its xDS node as Istio's agent sends it:
+ * id {@code sidecar~10.0.0.1~reviews-v1-abc.default~default.svc.cluster.local} and metadata NAMESPACE, LABELS,
+ * SERVICE_ACCOUNT, INSTANCE_IPS, GENERATOR ({@code grpc} for proxyless clients).
+ */
+public final class ProxyParser {
+    private ProxyParser() {
+    }
+
+    public static Proxy parse(Node node) {
+        String id = node.getId();
+        String[] parts = id.split("~", -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("node id '" + id
+                    + "' is not of the form <type>~<ip>~<pod>.<namespace>~<namespace>.svc.<domain>");
+        }
+        ProxyType type = ProxyType.fromNodeIdPrefix(parts[0]);
+        Struct metadata = node.getMetadata();
+        String podPart = parts[2];
+        int dot = podPart.lastIndexOf('.');
+        String podName = dot > 0 ? podPart.substring(0, dot) : podPart;
+        String dnsDomain = parts[3];
+        String namespace = string(metadata, "NAMESPACE");
+        if (namespace.isEmpty()) {
+            namespace = dot > 0 ? podPart.substring(dot + 1) : dnsDomain.split("\\.")[0];
+        }
+        if (namespace.isEmpty()) {
+            throw new IllegalArgumentException("node id '" + id + "' names no namespace and metadata has no NAMESPACE");
+        }
+        if (dnsDomain.isEmpty()) {
+            dnsDomain = namespace + ".svc.cluster.local";
+        }
+        List<String> ips = new ArrayList<>();
+        String instanceIps = string(metadata, "INSTANCE_IPS");
+        if (!instanceIps.isEmpty()) {
+            Arrays.stream(instanceIps.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(ips::add);
+        } else if (!parts[1].isEmpty()) {
+            ips.add(parts[1]);
+        }
+        return new Proxy(id, type, ips, podName, namespace, dnsDomain, labels(metadata),
+                string(metadata, "SERVICE_ACCOUNT"), string(metadata, "GENERATOR"), flat(metadata));
+    }
+
+    private static String string(Struct struct, String key) {
+        Value value = struct.getFieldsMap().get(key);
+        return value != null && value.hasStringValue() ? value.getStringValue() : "";
+    }
+
+    private static Map<String, String> labels(Struct metadata) {
+        Value value = metadata.getFieldsMap().get("LABELS");
+        if (value == null || !value.hasStructValue()) {
+            return Map.of();
+        }
+        Map<String, String> labels = new HashMap<>();
+        value.getStructValue().getFieldsMap().forEach((k, v) -> {
+            if (v.hasStringValue()) {
+                labels.put(k, v.getStringValue());
+            }
+        });
+        return labels;
+    }
+
+    /** The string-valued metadata, for logs and debugging. */
+    private static Map<String, String> flat(Struct metadata) {
+        Map<String, String> out = new TreeMap<>();
+        metadata.getFieldsMap().forEach((k, v) -> {
+            if (v.hasStringValue()) {
+                out.put(k, v.getStringValue());
+            }
+        });
+        return out;
+    }
+}

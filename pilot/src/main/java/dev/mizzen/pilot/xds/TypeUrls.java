@@ -1,0 +1,28 @@
+package dev.mizzen.pilot.xds;
+
+import java.util.List;
+
+/** The xDS resource types we serve, by type URL, in the order a push sends them (CDS, EDS, LDS, RDS). */
+public final class TypeUrls {
+    public static final String CLUSTER = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+    public static final String ENDPOINT = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
+    public static final String LISTENER = "type.googleapis.com/envoy.config.listener.v3.Listener";
+    public static final String ROUTE = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
+    public static final String SECRET = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
+
+    public static final List<String> PUSH_ORDER = List.of(CLUSTER, ENDPOINT, LISTENER, ROUTE, SECRET);
+
+    private TypeUrls() {
+    }
+
+    public static String shortName(String typeUrl) {
+        return switch (typeUrl) {
+            case CLUSTER -> "CDS";
+            case ENDPOINT -> "EDS";
+            case LISTENER -> "LDS";
+            case ROUTE -> "RDS";
+            case SECRET -> "SDS";
+            default -> typeUrl;
+        };
+    }
+}

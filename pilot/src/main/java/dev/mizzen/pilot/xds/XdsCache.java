@@ -1,0 +1,65 @@
+package dev.mizzen.pilot.xds;
+
+import dev.mizzen.pilot.model.ClusterName;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
+
+/**
+ * Generated resources of one push, shared by every proxy of a group. Config-derived entries live as long as
+ * the config does (a full push starts a new cache); endpoint entries are dropped per service host when only
+ * endpoints change.
+ *
+ * <p>Threading: lock-free maps; two threads may generate the same entry once each, the first stored wins.
+ */
+public final class XdsCache {
+    /**
+     * @param scope what else the resource depends on: a proxy group, or null when it is the same for all
+     */
+    public record Key(String typeUrl, String name, Object scope) {
+    }
+
+    private final ConcurrentMap<Key, Optional<XdsResource>> configEntries;
+    private final ConcurrentMap<Key, Optional<XdsResource>> endpointEntries;
+
+    public XdsCache() {
+        this(new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+    }
+
+    private XdsCache(ConcurrentMap<Key, Optional<XdsResource>> configEntries,
+                     ConcurrentMap<Key, Optional<XdsResource>> endpointEntries) {
+        this.configEntries = configEntries;
+        this.endpointEntries = endpointEntries;
+    }
+
+    /** Returns the cached resource or generates it; a generator may return empty for "no such resource". */
+    public Optional<XdsResource> get(Key key, Supplier<Optional<XdsResource>> generate) {
+        var map = key.typeUrl().equals(TypeUrls.ENDPOINT) ? endpointEntries : configEntries;
+        Optional<XdsResource> cached = map.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<XdsResource> made = generate.get();
+        Optional<XdsResource> raced = map.putIfAbsent(key, made);
+        return raced == null ? made : raced;
+    }
+
+    /** A cache for an endpoint-only push: config entries carried over, endpoints of {@code hosts} dropped. */
+    public XdsCache withoutEndpointsOf(Set<String> hosts) {
+        ConcurrentMap<Key, Optional<XdsResource>> kept = new ConcurrentHashMap<>();
+        endpointEntries.forEach((key, value) -> {
+            String host = ClusterName.parse(key.name()).map(ClusterName::hostname).orElse("");
+            if (!hosts.contains(host)) {
+                kept.put(key, value);
+            }
+        });
+        return new XdsCache(configEntries, kept);
+    }
+
+    public int size() {
+        return configEntries.size() + endpointEntries.size();
+    }
+}
