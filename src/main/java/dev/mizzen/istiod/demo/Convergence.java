@@ -47,12 +47,12 @@ public final class Convergence {
         awaitInSync(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
-    /** Waits until at least one proxy is connected and every connected proxy acknowledged its whole config. */
+    /** Waits until every connected proxy acknowledged its whole config. */
     public void awaitInSync(Duration timeout) throws TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             List<ConnectionStatus> status = istiod.ads().status();
-            if (!status.isEmpty() && status.stream().allMatch(ConnectionStatus::inSync)) {
+            if (status.stream().allMatch(ConnectionStatus::inSync)) {
                 return;
             }
             if (System.nanoTime() > deadline) {

@@ -19,6 +19,9 @@ import java.util.List;
  * it uses against a real apiserver.
  */
 public final class LocalApiServer implements AutoCloseable {
+    /** The mock server logs every connection through java.util.logging; held so the level sticks. */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
     private final KubernetesMockServer server;
     private final KubernetesClient client;
 
@@ -28,6 +31,7 @@ public final class LocalApiServer implements AutoCloseable {
     }
 
     public static LocalApiServer start() {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         List<CustomResourceDefinitionContext> crds = java.util.Arrays.stream(ConfigKind.values())
                 .map(LocalApiServer::crd)
                 .toList();

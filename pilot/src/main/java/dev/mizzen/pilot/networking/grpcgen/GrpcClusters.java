@@ -16,8 +16,9 @@ import java.util.Optional;
 
 /**
  * CDS for proxyless gRPC: the requested {@code outbound|<port>|<subset>|<fqdn>} clusters, of type EDS over
- * ADS, with the DestinationRule's policy for that port and subset. A cluster whose service, port or subset
- * does not exist is not generated. Pure.
+ * ADS, with the DestinationRule's policy for that port and subset. A route that names a service, port or
+ * subset that does not exist still gets its cluster, with no endpoints: calls there fail at once instead
+ * of the client waiting out its resource timeout with the whole route config on hold. Pure.
  */
 final class GrpcClusters {
     private GrpcClusters() {
@@ -30,20 +31,16 @@ final class GrpcClusters {
         }
         ClusterName cluster = parsed.get();
         Optional<Service> service = push.service(cluster.hostname()).filter(s -> s.visibleTo(proxy.namespace()));
-        if (service.isEmpty() || service.get().port(cluster.port()).isEmpty()) {
-            return Optional.empty();
-        }
         DestinationRule rule = push.destinationRule(cluster.hostname(), proxy.namespace()).orElse(null);
-        if (!cluster.subset().isEmpty() && TrafficPolicies.subset(rule, cluster.subset()).isEmpty()) {
-            return Optional.empty();
-        }
+        boolean exists = service.isPresent() && service.get().port(cluster.port()).isPresent()
+                && (cluster.subset().isEmpty() || TrafficPolicies.subset(rule, cluster.subset()).isPresent());
         Cluster.Builder out = Cluster.newBuilder()
                 .setName(name)
                 .setType(Cluster.DiscoveryType.EDS)
                 .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder()
                         .setServiceName(name)
                         .setEdsConfig(ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance())));
-        ClusterPolicies.apply(TrafficPolicies.effective(rule, cluster.subset(), cluster.port()), out,
+        ClusterPolicies.apply(exists ? TrafficPolicies.effective(rule, cluster.subset(), cluster.port()) : null, out,
                 ClusterPolicies.LbSupport.GRPC);
         return Optional.of(XdsResource.of(name, out.build()));
     }
