@@ -3,6 +3,7 @@ package dev.mizzen.istiod;
 import dev.mizzen.galley.config.KubeConfigStore;
 import dev.mizzen.galley.validation.IstioValidator;
 import dev.mizzen.istiod.monitoring.MonitoringServer;
+import dev.mizzen.pilot.networking.envoy.EnvoyGenerator;
 import dev.mizzen.pilot.networking.grpcgen.GrpcGenerator;
 import dev.mizzen.pilot.push.PushRequest;
 import dev.mizzen.pilot.serviceregistry.kube.KubeServiceRegistry;
@@ -66,8 +67,8 @@ public final class IstiodServer implements AutoCloseable {
         ExecutorService pushExecutor = Executors.newFixedThreadPool(threads, named("mizzen-push-fanout"));
 
         XdsGenerator grpc = new GrpcGenerator();
-        AdsServer ads = new AdsServer(proxy -> proxy.isProxylessGrpc() ? Optional.of(grpc) : Optional.empty(),
-                pushExecutor, meters);
+        XdsGenerator envoy = new EnvoyGenerator();
+        AdsServer ads = new AdsServer(proxy -> Optional.of(proxy.isProxylessGrpc() ? grpc : envoy), pushExecutor, meters);
         KubeConfigStore configStore = new KubeConfigStore(client, new IstioValidator(), meters);
         KubeServiceRegistry registry = new KubeServiceRegistry(client, settings.mesh().domainSuffix());
         PushController pushes = new PushController(settings.mesh(), registry, configStore, ads, settings.debounce(), meters);

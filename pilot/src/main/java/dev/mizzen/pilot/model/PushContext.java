@@ -4,49 +4,79 @@ import dev.mizzen.api.config.Config;
 import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.api.config.ConfigStore;
 import dev.mizzen.api.networking.DestinationRule;
+import dev.mizzen.api.networking.ServiceEntry;
 import dev.mizzen.api.networking.VirtualService;
+import dev.mizzen.api.networking.WorkloadEntry;
 import dev.mizzen.pilot.serviceregistry.RegistrySnapshot;
+import dev.mizzen.pilot.serviceregistry.serviceentry.ServiceEntryConverter;
 
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Everything a push generates config from: one consistent view of the registry and the Istio config,
- * indexed once. Immutable; generators read it from many threads.
+ * indexed once. Immutable (the per-scope memo only caches what the indexes would compute again);
+ * generators read it from many threads.
  */
 public final class PushContext {
     private final long version;
     private final MeshSettings mesh;
     private final RegistrySnapshot registry;
+    private final ConfigIndexes config;
     private final List<Service> sortedServices;
-    private final VirtualServiceIndex virtualServices;
-    private final DestinationRuleIndex destinationRules;
-    private final List<Config<DestinationRule>> destinationRuleConfigs;
+    private final Map<ScopeKey, SidecarScope> scopes = new ConcurrentHashMap<>();
 
-    private PushContext(long version, MeshSettings mesh, RegistrySnapshot registry,
-                        VirtualServiceIndex virtualServices, DestinationRuleIndex destinationRules,
-                        List<Config<DestinationRule>> destinationRuleConfigs) {
+    private record ScopeKey(String namespace, Map<String, String> labels) {
+    }
+
+    /** The config indexes an endpoint-only push keeps. */
+    private record ConfigIndexes(VirtualServiceIndex virtualServices, DestinationRuleIndex destinationRules,
+                                 SidecarIndex sidecars, PeerAuthenticationIndex peerAuthentications,
+                                 GatewayIndex gateways, List<Config<ServiceEntry>> serviceEntries,
+                                 List<Config<WorkloadEntry>> workloadEntries) {
+    }
+
+    private PushContext(long version, MeshSettings mesh, RegistrySnapshot kubernetes, ConfigIndexes config) {
         this.version = version;
         this.mesh = mesh;
-        this.registry = registry;
+        this.config = config;
+        this.registry = withServiceEntries(kubernetes, config);
         this.sortedServices = registry.services().values().stream()
                 .sorted(Comparator.comparing(Service::hostname)).toList();
-        this.virtualServices = virtualServices;
-        this.destinationRules = destinationRules;
-        this.destinationRuleConfigs = destinationRuleConfigs;
     }
 
     public static PushContext build(long version, MeshSettings mesh, RegistrySnapshot registry, ConfigStore configs) {
         List<Config<VirtualService>> vs = configs.list(ConfigKind.VIRTUAL_SERVICE);
         List<Config<DestinationRule>> dr = configs.list(ConfigKind.DESTINATION_RULE);
-        return new PushContext(version, mesh, registry, VirtualServiceIndex.build(vs, mesh),
-                DestinationRuleIndex.build(dr, mesh), List.copyOf(dr));
+        ConfigIndexes indexes = new ConfigIndexes(VirtualServiceIndex.build(vs, mesh), DestinationRuleIndex.build(dr, mesh),
+                SidecarIndex.build(configs.list(ConfigKind.SIDECAR), mesh),
+                PeerAuthenticationIndex.build(configs.list(ConfigKind.PEER_AUTHENTICATION), mesh),
+                GatewayIndex.build(configs.list(ConfigKind.GATEWAY)),
+                List.copyOf(configs.<ServiceEntry>list(ConfigKind.SERVICE_ENTRY)),
+                List.copyOf(configs.<WorkloadEntry>list(ConfigKind.WORKLOAD_ENTRY)));
+        return new PushContext(version, mesh, registry, indexes);
+    }
+
+    /** Kubernetes services win over ServiceEntry hosts of the same name. */
+    private static RegistrySnapshot withServiceEntries(RegistrySnapshot kubernetes, ConfigIndexes config) {
+        if (config.serviceEntries().isEmpty()) {
+            return kubernetes;
+        }
+        var converted = ServiceEntryConverter.convert(config.serviceEntries(), config.workloadEntries());
+        Map<String, Service> services = new HashMap<>(converted.services());
+        Map<String, List<Endpoint>> endpoints = new HashMap<>(converted.endpoints());
+        services.putAll(kubernetes.services());
+        endpoints.putAll(kubernetes.endpoints());
+        return new RegistrySnapshot(services, endpoints, kubernetes.credentials());
     }
 
     /** The same config with a newer registry view: what an endpoint-only push needs. */
     public PushContext withRegistry(long newVersion, RegistrySnapshot newRegistry) {
-        return new PushContext(newVersion, mesh, newRegistry, virtualServices, destinationRules, destinationRuleConfigs);
+        return new PushContext(newVersion, mesh, newRegistry, config);
     }
 
     public long version() {
@@ -66,20 +96,47 @@ public final class PushContext {
         return sortedServices;
     }
 
+    /** The services a proxy may reach: exported to its namespace and within its Sidecar's egress hosts. */
+    public List<Service> servicesFor(Proxy proxy) {
+        SidecarScope scope = sidecarScope(proxy);
+        return sortedServices.stream().filter(s -> scope.includes(s, proxy.namespace())).toList();
+    }
+
+    /** The Kubernetes services that select a workload with these labels in this namespace: what it serves. */
+    public List<Service> servicesOfWorkload(String namespace, Map<String, String> labels) {
+        return sortedServices.stream()
+                .filter(s -> s.namespace().equals(namespace) && !s.selector().isEmpty()
+                        && labels.entrySet().containsAll(s.selector().entrySet()))
+                .toList();
+    }
+
     public List<Endpoint> endpoints(String hostname) {
         return registry.endpoints(hostname);
     }
 
+    public Optional<TlsCredential> credential(String namespace, String name) {
+        return registry.credential(namespace, name);
+    }
+
     public VirtualServiceIndex virtualServices() {
-        return virtualServices;
+        return config.virtualServices();
     }
 
     public Optional<DestinationRule> destinationRule(String hostname, String proxyNamespace) {
         String serviceNamespace = service(hostname).map(Service::namespace).orElse(proxyNamespace);
-        return destinationRules.lookup(hostname, serviceNamespace, proxyNamespace);
+        return config.destinationRules().lookup(hostname, serviceNamespace, proxyNamespace);
     }
 
-    public List<Config<DestinationRule>> destinationRuleConfigs() {
-        return destinationRuleConfigs;
+    public SidecarScope sidecarScope(Proxy proxy) {
+        return scopes.computeIfAbsent(new ScopeKey(proxy.namespace(), proxy.labels()),
+                k -> config.sidecars().scopeFor(k.namespace(), k.labels()));
+    }
+
+    public MtlsMode mtlsMode(Proxy proxy, int port) {
+        return config.peerAuthentications().modeFor(proxy.namespace(), proxy.labels(), port);
+    }
+
+    public GatewayIndex gateways() {
+        return config.gateways();
     }
 }

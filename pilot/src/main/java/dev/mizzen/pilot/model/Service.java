@@ -14,13 +14,16 @@ import java.util.Set;
  * @param exportTo  namespaces that may see this service ({@code *} for all)
  */
 public record Service(String hostname, String namespace, String name, String clusterIp, List<ServicePort> ports,
-                      Map<String, String> labels, Map<String, String> selector, Set<String> exportTo) {
+                      Map<String, String> labels, Map<String, String> selector, Set<String> exportTo,
+                      Resolution resolution, Location location) {
     public Service {
         clusterIp = clusterIp == null ? "" : clusterIp;
         ports = List.copyOf(ports);
         labels = Map.copyOf(labels);
         selector = Map.copyOf(selector);
         exportTo = exportTo == null || exportTo.isEmpty() ? Set.of("*") : Set.copyOf(exportTo);
+        resolution = resolution == null ? Resolution.CLIENT_SIDE_LB : resolution;
+        location = location == null ? Location.MESH_INTERNAL : location;
     }
 
     public Optional<ServicePort> port(int number) {

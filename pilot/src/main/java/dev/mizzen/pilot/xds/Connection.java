@@ -105,7 +105,8 @@ final class Connection implements StreamObserver<DiscoveryRequest> {
         Set<String> names = Set.copyOf(request.getResourceNamesList());
         if (watch == null) {
             watch = new Watch();
-            watch.wildcard = names.isEmpty() && (type.equals(TypeUrls.CLUSTER) || type.equals(TypeUrls.LISTENER));
+            watch.wildcard = names.contains("*")
+                    || (names.isEmpty() && (type.equals(TypeUrls.CLUSTER) || type.equals(TypeUrls.LISTENER)));
             watches.put(type, watch);
         } else {
             if (!request.getResponseNonce().isEmpty()) {

@@ -2,6 +2,7 @@ package dev.mizzen.pilot.xds;
 
 import dev.mizzen.pilot.model.ClusterName;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,16 +24,29 @@ public final class XdsCache {
     }
 
     private final ConcurrentMap<Key, Optional<XdsResource>> configEntries;
+    private final ConcurrentMap<Key, List<XdsResource>> configLists;
     private final ConcurrentMap<Key, Optional<XdsResource>> endpointEntries;
 
     public XdsCache() {
-        this(new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        this(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     }
 
-    private XdsCache(ConcurrentMap<Key, Optional<XdsResource>> configEntries,
+    private XdsCache(ConcurrentMap<Key, Optional<XdsResource>> configEntries, ConcurrentMap<Key, List<XdsResource>> configLists,
                      ConcurrentMap<Key, Optional<XdsResource>> endpointEntries) {
         this.configEntries = configEntries;
+        this.configLists = configLists;
         this.endpointEntries = endpointEntries;
+    }
+
+    /** A whole set of config-derived resources generated at once (wildcard CDS/LDS of Envoy). */
+    public List<XdsResource> getAll(Key key, Supplier<List<XdsResource>> generate) {
+        List<XdsResource> cached = configLists.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        List<XdsResource> made = List.copyOf(generate.get());
+        List<XdsResource> raced = configLists.putIfAbsent(key, made);
+        return raced == null ? made : raced;
     }
 
     /** Returns the cached resource or generates it; a generator may return empty for "no such resource". */
@@ -56,10 +70,10 @@ public final class XdsCache {
                 kept.put(key, value);
             }
         });
-        return new XdsCache(configEntries, kept);
+        return new XdsCache(configEntries, configLists, kept);
     }
 
     public int size() {
-        return configEntries.size() + endpointEntries.size();
+        return configEntries.size() + configLists.size() + endpointEntries.size();
     }
 }

@@ -2,6 +2,8 @@ package dev.mizzen.pilot.testing;
 
 import dev.mizzen.pilot.model.Endpoint;
 import dev.mizzen.pilot.model.Locality;
+import dev.mizzen.pilot.model.Location;
+import dev.mizzen.pilot.model.Resolution;
 import dev.mizzen.pilot.model.Protocol;
 import dev.mizzen.pilot.model.Service;
 import dev.mizzen.pilot.model.ServicePort;
@@ -31,7 +33,7 @@ public final class BookinfoRegistry {
         for (String app : List.of("productpage", "details", "reviews", "ratings")) {
             Service service = new Service(app + "." + NAMESPACE + ".svc.cluster.local", NAMESPACE, app, "10.96.0." + vip++,
                     List.of(new ServicePort("http", 9080, TargetPort.of(9080), Protocol.HTTP)),
-                    Map.of("app", app), Map.of("app", app), Set.of());
+                    Map.of("app", app), Map.of("app", app), Set.of(), Resolution.CLIENT_SIDE_LB, Location.MESH_INTERNAL);
             services.put(service.hostname(), service);
             List<Endpoint> list = new ArrayList<>();
             for (String[] pod : pods) {
@@ -43,6 +45,6 @@ public final class BookinfoRegistry {
             }
             endpoints.put(service.hostname(), list);
         }
-        return new RegistrySnapshot(services, endpoints);
+        return new RegistrySnapshot(services, endpoints, java.util.Map.of());
     }
 }

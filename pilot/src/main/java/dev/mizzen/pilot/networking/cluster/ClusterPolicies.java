@@ -14,7 +14,12 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
  * connection limits (as circuit breakers), outlier detection, connect timeout. Pure.
  */
 public final class ClusterPolicies {
-    static final com.google.protobuf.Duration DEFAULT_CONNECT_TIMEOUT = ProtoDurations.millis(10_000);
+    public static final com.google.protobuf.Duration DEFAULT_CONNECT_TIMEOUT = ProtoDurations.millis(10_000);
+    private static final UInt32Value MAX = UInt32Value.of(-1); // 4294967295 as unsigned
+    /** Istio lifts Envoy's default limits (1024) unless a DestinationRule sets them. */
+    public static final CircuitBreakers.Thresholds UNLIMITED = CircuitBreakers.Thresholds.newBuilder()
+            .setMaxConnections(MAX).setMaxPendingRequests(MAX).setMaxRequests(MAX).setMaxRetries(MAX)
+            .setTrackRemaining(true).build();
 
     private ClusterPolicies() {
     }
@@ -24,14 +29,19 @@ public final class ClusterPolicies {
 
     public static void apply(TrafficPolicy policy, Cluster.Builder cluster, LbSupport support) {
         cluster.setConnectTimeout(DEFAULT_CONNECT_TIMEOUT);
-        cluster.setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
+        if (support == LbSupport.ENVOY) {
+            cluster.setCircuitBreakers(CircuitBreakers.newBuilder().addThresholds(UNLIMITED));
+        }
+        // Istio's default for Envoy is least-request; gRPC's xDS client defaults to round robin
+        cluster.setLbPolicy(support == LbSupport.ENVOY ? Cluster.LbPolicy.LEAST_REQUEST : Cluster.LbPolicy.ROUND_ROBIN);
         if (policy == null) {
             return;
         }
         loadBalancer(policy.loadBalancer(), cluster, support);
         var pool = policy.connectionPool();
         if (pool != null) {
-            CircuitBreakers.Thresholds.Builder limits = CircuitBreakers.Thresholds.newBuilder();
+            CircuitBreakers.Thresholds.Builder limits = cluster.hasCircuitBreakers()
+                    ? cluster.getCircuitBreakers().getThresholds(0).toBuilder() : CircuitBreakers.Thresholds.newBuilder();
             boolean any = false;
             if (pool.tcp() != null) {
                 if (pool.tcp().connectTimeout() != null) {
@@ -88,7 +98,8 @@ public final class ClusterPolicies {
                     : Cluster.LbPolicy.ROUND_ROBIN);
             case "PASSTHROUGH" -> cluster.setLbPolicy(support == LbSupport.ENVOY ? Cluster.LbPolicy.CLUSTER_PROVIDED
                     : Cluster.LbPolicy.ROUND_ROBIN);
-            default -> cluster.setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
+            case "ROUND_ROBIN" -> cluster.setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
+            default -> { }
         }
     }
 

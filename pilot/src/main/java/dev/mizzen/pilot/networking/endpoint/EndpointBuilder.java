@@ -30,7 +30,21 @@ public final class EndpointBuilder {
     private EndpointBuilder() {
     }
 
+    /** What each endpoint tells the client besides its address. */
+    public enum Metadata {
+        /** Nothing: gRPC clients. */
+        NONE,
+        /** Istio's {@code tlsMode} for auto mTLS (Envoy picks the cluster's matching transport socket). */
+        TLS_MODE
+    }
+
+    static final String TLS_MODE_LABEL = "security.istio.io/tlsMode";
+
     public static ClusterLoadAssignment build(ClusterName cluster, PushContext push, String proxyNamespace) {
+        return build(cluster, push, proxyNamespace, Metadata.NONE);
+    }
+
+    public static ClusterLoadAssignment build(ClusterName cluster, PushContext push, String proxyNamespace, Metadata metadata) {
         ClusterLoadAssignment.Builder out = ClusterLoadAssignment.newBuilder().setClusterName(cluster.toString());
         Service service = push.service(cluster.hostname()).orElse(null);
         if (service == null) {
@@ -63,13 +77,18 @@ public final class EndpointBuilder {
             }
             String key = endpoint.locality().toString();
             localities.putIfAbsent(key, endpoint.locality());
-            byLocality.computeIfAbsent(key, k -> new ArrayList<>()).add(LbEndpoint.newBuilder()
+            LbEndpoint.Builder lb = LbEndpoint.newBuilder()
                     .setEndpoint(io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
                             .setAddress(Address.newBuilder().setSocketAddress(SocketAddress.newBuilder()
                                     .setAddress(endpoint.address()).setPortValue(targetPort))))
                     .setHealthStatus(HealthStatus.HEALTHY)
-                    .setLoadBalancingWeight(UInt32Value.of(1))
-                    .build());
+                    .setLoadBalancingWeight(UInt32Value.of(1));
+            if (metadata == Metadata.TLS_MODE && "istio".equals(endpoint.labels().get(TLS_MODE_LABEL))) {
+                lb.setMetadata(io.envoyproxy.envoy.config.core.v3.Metadata.newBuilder().putFilterMetadata(
+                        "envoy.transport_socket_match", com.google.protobuf.Struct.newBuilder().putFields("tlsMode",
+                                com.google.protobuf.Value.newBuilder().setStringValue("istio").build()).build()));
+            }
+            byLocality.computeIfAbsent(key, k -> new ArrayList<>()).add(lb.build());
         }
         byLocality.forEach((key, lbEndpoints) -> {
             Locality locality = localities.get(key);

@@ -39,29 +39,4 @@ final class GrpcNames {
         out.add(host);
         return out;
     }
-
-    /** Every name a client may use for a service port, as virtual host domains. */
-    static List<String> domains(Service service, int port, Proxy proxy, String domainSuffix) {
-        List<String> hosts = new ArrayList<>();
-        hosts.add(service.hostname());
-        String suffix = ".svc." + domainSuffix;
-        if (service.hostname().endsWith(suffix)) {
-            String nsQualified = service.hostname().substring(0, service.hostname().length() - ("." + domainSuffix).length());
-            String shortWithNs = service.hostname().substring(0, service.hostname().length() - suffix.length());
-            hosts.add(nsQualified);
-            hosts.add(shortWithNs);
-            if (service.namespace().equals(proxy.namespace())) {
-                hosts.add(service.name());
-            }
-        }
-        if (!service.clusterIp().isEmpty()) {
-            hosts.add(service.clusterIp());
-        }
-        List<String> out = new ArrayList<>();
-        for (String h : hosts) {
-            out.add(h);
-            out.add(h + ":" + port);
-        }
-        return out;
-    }
 }

@@ -7,6 +7,7 @@ import dev.mizzen.pilot.model.Service;
 import dev.mizzen.pilot.model.VirtualServiceIndex;
 import dev.mizzen.pilot.networking.route.RouteContext;
 import dev.mizzen.pilot.networking.route.RouteTranslator;
+import dev.mizzen.pilot.networking.route.VirtualHostDomains;
 import dev.mizzen.pilot.xds.XdsResource;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -44,7 +45,7 @@ final class GrpcRoutes {
         }
         VirtualHost host = VirtualHost.newBuilder()
                 .setName(cluster.hostname() + ":" + cluster.port())
-                .addAllDomains(GrpcNames.domains(service.get(), cluster.port(), proxy, push.mesh().domainSuffix()))
+                .addAllDomains(VirtualHostDomains.of(service.get(), cluster.port(), proxy.namespace(), push.mesh().domainSuffix()))
                 .addAllRoutes(routes)
                 .build();
         return Optional.of(XdsResource.of(name, RouteConfiguration.newBuilder().setName(name).addVirtualHosts(host).build()));

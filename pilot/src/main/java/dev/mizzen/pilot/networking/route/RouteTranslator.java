@@ -40,7 +40,7 @@ public final class RouteTranslator {
                 break; // a route without conditions catches everything: later ones are unreachable
             }
             for (HttpMatchRequest match : http.match()) {
-                if (applies(match, ctx)) {
+                if (applies(match, vs.namespace(), ctx)) {
                     out.add(build(vs, http, match, ctx));
                 }
             }
@@ -56,7 +56,7 @@ public final class RouteTranslator {
         return Route.newBuilder().setName("default").setMatch(RouteMatches.catchAll()).setRoute(action).build();
     }
 
-    private static boolean applies(HttpMatchRequest match, RouteContext ctx) {
+    private static boolean applies(HttpMatchRequest match, String vsNamespace, RouteContext ctx) {
         if (match.port() != null && match.port() != ctx.port()) {
             return false;
         }
@@ -67,7 +67,9 @@ public final class RouteTranslator {
         if (match.sourceNamespace() != null && !match.sourceNamespace().equals(ctx.proxy().namespace())) {
             return false;
         }
-        return match.gateways().isEmpty() || match.gateways().contains(ctx.gateway());
+        return match.gateways().isEmpty() || match.gateways().stream()
+                .map(g -> g.equals(dev.mizzen.pilot.model.VirtualServiceIndex.MESH_GATEWAY) || g.contains("/") ? g : vsNamespace + "/" + g)
+                .anyMatch(ctx.gateway()::equals);
     }
 
     private static Route build(Config<VirtualService> vs, HttpRoute http, HttpMatchRequest match, RouteContext ctx) {

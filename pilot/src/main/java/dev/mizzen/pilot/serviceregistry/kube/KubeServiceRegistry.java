@@ -2,12 +2,14 @@ package dev.mizzen.pilot.serviceregistry.kube;
 
 import dev.mizzen.pilot.model.Endpoint;
 import dev.mizzen.pilot.model.Service;
+import dev.mizzen.pilot.model.TlsCredential;
 import dev.mizzen.pilot.push.PushListener;
 import dev.mizzen.pilot.push.PushRequest;
 import dev.mizzen.pilot.serviceregistry.RegistrySnapshot;
 import dev.mizzen.pilot.serviceregistry.ServiceRegistry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -26,7 +28,7 @@ import java.util.function.Consumer;
 
 /**
  * The Kubernetes service registry: Services, EndpointSlices and Pods from fabric8 informers, converted into
- * the mesh model. Handlers only convert, compare with what they had, and emit a push request.
+ * the mesh model, and the TLS credentials of Secrets that gateways name. Handlers only convert, compare with what they had, and emit a push request.
  *
  * <p>Threading: each informer calls its handler on its own thread; every mutation and {@link #snapshot()}
  * hold this object's lock, so a snapshot is one consistent view. Handlers are short and never block.
@@ -44,6 +46,7 @@ public final class KubeServiceRegistry implements ServiceRegistry, AutoCloseable
     private final Map<String, SliceState> slices = new HashMap<>();
     private final Map<String, List<Endpoint>> endpointsByHost = new HashMap<>();
     private final Map<String, Set<String>> slicesByPod = new HashMap<>();
+    private final Map<String, TlsCredential> credentials = new HashMap<>();
 
     private record SliceState(EndpointSlice slice, String hostname, List<Endpoint> endpoints) {
     }
@@ -65,6 +68,7 @@ public final class KubeServiceRegistry implements ServiceRegistry, AutoCloseable
         informers.add(client.services().inAnyNamespace().inform(handler(this::serviceChanged, this::serviceDeleted), 0));
         informers.add(client.discovery().v1().endpointSlices().inAnyNamespace()
                 .inform(handler(this::sliceChanged, this::sliceDeleted), 0));
+        informers.add(client.secrets().inAnyNamespace().inform(handler(this::secretChanged, this::secretDeleted), 0));
     }
 
     @Override
@@ -74,7 +78,7 @@ public final class KubeServiceRegistry implements ServiceRegistry, AutoCloseable
 
     @Override
     public synchronized RegistrySnapshot snapshot() {
-        return new RegistrySnapshot(services, endpointsByHost);
+        return new RegistrySnapshot(services, endpointsByHost, credentials);
     }
 
     @Override
@@ -177,6 +181,23 @@ public final class KubeServiceRegistry implements ServiceRegistry, AutoCloseable
                 : endpointsByHost.put(hostname, List.copyOf(all));
         if (!Objects.equals(previous == null ? List.of() : previous, all)) {
             listener.onPush(PushRequest.endpoints(hostname));
+        }
+    }
+
+    // --- Secrets: TLS credentials gateways name
+
+    private synchronized void secretChanged(Secret secret) {
+        String key = key(secret);
+        TlsCredential credential = SecretConverter.convert(secret).orElse(null);
+        TlsCredential previous = credential == null ? credentials.remove(key) : credentials.put(key, credential);
+        if (!Objects.equals(previous, credential)) {
+            listener.onPush(PushRequest.full("secret"));
+        }
+    }
+
+    private synchronized void secretDeleted(Secret secret) {
+        if (credentials.remove(key(secret)) != null) {
+            listener.onPush(PushRequest.full("secret"));
         }
     }
 

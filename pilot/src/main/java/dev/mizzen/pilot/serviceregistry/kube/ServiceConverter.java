@@ -1,6 +1,8 @@
 package dev.mizzen.pilot.serviceregistry.kube;
 
+import dev.mizzen.pilot.model.Location;
 import dev.mizzen.pilot.model.Protocol;
+import dev.mizzen.pilot.model.Resolution;
 import dev.mizzen.pilot.model.Service;
 import dev.mizzen.pilot.model.ServicePort;
 import dev.mizzen.pilot.model.TargetPort;
@@ -38,8 +40,11 @@ final class ServiceConverter {
             clusterIp = "";
         }
         Map<String, String> selector = spec == null || spec.getSelector() == null ? Map.of() : spec.getSelector();
+        // headless services have no VIP: clients address pods directly
+        Resolution resolution = clusterIp.isEmpty() ? Resolution.PASSTHROUGH : Resolution.CLIENT_SIDE_LB;
         return new Service(hostname(meta.getName(), meta.getNamespace(), domainSuffix), meta.getNamespace(),
-                meta.getName(), clusterIp, ports, nonNull(meta.getLabels()), selector, exportTo(meta.getAnnotations()));
+                meta.getName(), clusterIp, ports, nonNull(meta.getLabels()), selector, exportTo(meta.getAnnotations()),
+                resolution, Location.MESH_INTERNAL);
     }
 
     private static TargetPort targetPort(IntOrString target, int port) {

@@ -1,0 +1,84 @@
+package dev.mizzen.pilot.networking.envoy;
+
+import dev.mizzen.pilot.model.ClusterName;
+import dev.mizzen.pilot.model.Proxy;
+import dev.mizzen.pilot.model.ProxyType;
+import dev.mizzen.pilot.model.PushContext;
+import dev.mizzen.pilot.networking.endpoint.EndpointBuilder;
+import dev.mizzen.pilot.networking.envoy.cluster.EnvoyClusters;
+import dev.mizzen.pilot.networking.envoy.gateway.GatewayListeners;
+import dev.mizzen.pilot.networking.envoy.gateway.GatewayRoutes;
+import dev.mizzen.pilot.networking.envoy.listener.SidecarInboundListener;
+import dev.mizzen.pilot.networking.envoy.listener.SidecarOutboundListeners;
+import dev.mizzen.pilot.networking.envoy.route.SidecarRoutes;
+import dev.mizzen.pilot.networking.envoy.secret.CredentialSecrets;
+import dev.mizzen.pilot.xds.PushSnapshot;
+import dev.mizzen.pilot.xds.TypeUrls;
+import dev.mizzen.pilot.xds.XdsCache;
+import dev.mizzen.pilot.xds.XdsGenerator;
+import dev.mizzen.pilot.xds.XdsResource;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The generator for Envoy, sidecars and gateways alike. CDS and LDS are built whole (Envoy subscribes to
+ * them as wildcards) and cached per proxy group; RDS, EDS and SDS per name.
+ */
+public final class EnvoyGenerator implements XdsGenerator {
+    private static final String ALL = "*";
+
+    @Override
+    public List<XdsResource> generate(Proxy proxy, PushSnapshot push, String typeUrl, Set<String> names) {
+        return switch (typeUrl) {
+            case TypeUrls.CLUSTER -> filter(push.cache().getAll(new XdsCache.Key(typeUrl, ALL, proxy.group()),
+                    () -> EnvoyClusters.build(proxy, push.context()).stream().map(c -> XdsResource.of(c.getName(), c)).toList()),
+                    names);
+            case TypeUrls.LISTENER -> filter(push.cache().getAll(new XdsCache.Key(typeUrl, ALL, proxy.group()),
+                    () -> listeners(proxy, push.context()).stream().map(l -> XdsResource.of(l.getName(), l)).toList()),
+                    names);
+            default -> byName(proxy, push, typeUrl, names);
+        };
+    }
+
+    private static List<Listener> listeners(Proxy proxy, PushContext push) {
+        if (proxy.type() == ProxyType.ROUTER) {
+            return GatewayListeners.build(proxy, push);
+        }
+        List<Listener> out = new ArrayList<>(SidecarOutboundListeners.build(proxy, push));
+        out.add(SidecarInboundListener.build(proxy, push));
+        return out;
+    }
+
+    private List<XdsResource> byName(Proxy proxy, PushSnapshot push, String typeUrl, Set<String> names) {
+        List<XdsResource> out = new ArrayList<>();
+        for (String name : new TreeSet<>(names)) {
+            Object scope = typeUrl.equals(TypeUrls.ROUTE) ? proxy.group() : proxy.namespace();
+            push.cache().get(new XdsCache.Key(typeUrl, name, scope), () -> build(typeUrl, name, proxy, push.context()))
+                    .ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private static Optional<XdsResource> build(String typeUrl, String name, Proxy proxy, PushContext push) {
+        return switch (typeUrl) {
+            case TypeUrls.ROUTE -> (proxy.type() == ProxyType.ROUTER ? GatewayRoutes.build(name, proxy, push)
+                    : SidecarRoutes.build(name, proxy, push)).map(r -> XdsResource.of(name, r));
+            case TypeUrls.ENDPOINT -> ClusterName.parse(name).map(c -> XdsResource.of(name,
+                    EndpointBuilder.build(c, push, proxy.namespace(), EndpointBuilder.Metadata.TLS_MODE)));
+            case TypeUrls.SECRET -> CredentialSecrets.build(name, proxy, push).map(s -> XdsResource.of(name, s));
+            default -> Optional.empty();
+        };
+    }
+
+    private static List<XdsResource> filter(List<XdsResource> all, Set<String> names) {
+        if (names.isEmpty() || names.contains(ALL)) {
+            return all;
+        }
+        return all.stream().filter(r -> names.contains(r.name())).toList();
+    }
+}
