@@ -3,6 +3,8 @@ package dev.mizzen.pilot.xds;
 import dev.mizzen.pilot.model.Proxy;
 import dev.mizzen.pilot.push.PushRequest;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -23,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * Aggregated Discovery Service, state of the world: one {@link Connection} per stream. It decodes
+ * Aggregated Discovery Service, state of the world ({@link Connection}) and incremental ({@link DeltaConnection}),
+ * one per stream. It decodes
  * requests, asks the proxy's generator for resources and encodes responses; pushes fan out from a bounded
  * executor.
  *
@@ -36,7 +39,7 @@ public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDi
     private final Function<Proxy, Optional<XdsGenerator>> generators;
     private final ExecutorService pushExecutor;
     private final AtomicReference<PushSnapshot> current = new AtomicReference<>();
-    private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
+    private final Map<Long, ProxyStream> connections = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
     final Counter rejects;
     final Counter responses;
@@ -59,6 +62,12 @@ public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDi
     public StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> responses) {
         return new Connection(connectionIds.incrementAndGet(), (ServerCallStreamObserver<DiscoveryResponse>) responses,
                 this);
+    }
+
+    @Override
+    public StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(StreamObserver<DeltaDiscoveryResponse> responses) {
+        return new DeltaConnection(connectionIds.incrementAndGet(),
+                (ServerCallStreamObserver<DeltaDiscoveryResponse>) responses, this);
     }
 
     /** Swaps in a new push and sends each connected proxy what changed for it. Returns when all were sent. */
@@ -93,16 +102,16 @@ public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDi
         return generators.apply(proxy);
     }
 
-    void register(Connection connection) {
+    void register(ProxyStream connection) {
         connections.put(connection.id(), connection);
     }
 
-    void unregister(Connection connection) {
+    void unregister(ProxyStream connection) {
         connections.remove(connection.id());
     }
 
     /** What each connected proxy has, for debugging and tests. */
     public List<ConnectionStatus> status() {
-        return connections.values().stream().map(Connection::status).flatMap(Optional::stream).toList();
+        return connections.values().stream().map(ProxyStream::status).flatMap(Optional::stream).toList();
     }
 }

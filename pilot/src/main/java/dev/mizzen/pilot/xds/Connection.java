@@ -1,6 +1,5 @@
 package dev.mizzen.pilot.xds;
 
-import dev.mizzen.pilot.model.ClusterName;
 import dev.mizzen.pilot.model.Proxy;
 import dev.mizzen.pilot.push.PushRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
@@ -11,12 +10,8 @@ import io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +24,7 @@ import java.util.Set;
  * <p>Threading: gRPC delivers requests on its executor, pushes arrive from the push executor; both take
  * this object's lock, so state and the response stream see one order.
  */
-final class Connection implements StreamObserver<DiscoveryRequest> {
+final class Connection implements StreamObserver<DiscoveryRequest>, ProxyStream {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
 
     private final long id;
@@ -61,7 +56,8 @@ final class Connection implements StreamObserver<DiscoveryRequest> {
         this.server = server;
     }
 
-    long id() {
+    @Override
+    public long id() {
         return id;
     }
 
@@ -121,54 +117,26 @@ final class Connection implements StreamObserver<DiscoveryRequest> {
     }
 
     private boolean connect(DiscoveryRequest request) {
-        if (!request.hasNode()) {
-            close(Status.INVALID_ARGUMENT.withDescription("the first request of a stream must carry the node"));
-            return false;
-        }
-        try {
-            proxy = ProxyParser.parse(request.getNode());
-        } catch (IllegalArgumentException e) {
-            LOG.warn("ADS stream {} refused: {}", id, e.getMessage());
-            close(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
-            return false;
-        }
-        Optional<XdsGenerator> chosen = server.generatorFor(proxy);
-        if (chosen.isEmpty()) {
-            LOG.warn("{} refused: no generator serves this kind of proxy", proxy.id());
-            close(Status.UNIMPLEMENTED.withDescription("no generator for proxy " + proxy.id()));
-            return false;
-        }
-        generator = chosen.get();
-        server.register(this);
-        LOG.info("{} connected (stream {})", proxy.id(), id);
-        return true;
+        Optional<StreamBinding> binding = StreamBinding.bind(id, request.getNode(), request.hasNode(), server, this::close);
+        binding.ifPresent(b -> {
+            proxy = b.proxy();
+            generator = b.generator();
+            server.register(this);
+        });
+        return binding.isPresent();
     }
 
-    synchronized void push(PushRequest request) {
+    @Override
+    public synchronized void push(PushRequest request) {
         if (proxy == null || closed) {
             return;
         }
         for (String type : TypeUrls.PUSH_ORDER) {
             Watch watch = watches.get(type);
-            if (watch == null) {
-                continue;
-            }
-            if (request.isFull() || (type.equals(TypeUrls.ENDPOINT) && watchesAny(watch, request.hostsUpdated()))) {
+            if (watch != null && StreamBinding.concerns(request, type, watch.wildcard, watch.names)) {
                 respond(type, watch, Send.IF_CHANGED);
             }
         }
-    }
-
-    private static boolean watchesAny(Watch watch, Set<String> hosts) {
-        if (watch.wildcard) {
-            return true;
-        }
-        for (String name : watch.names) {
-            if (ClusterName.parse(name).map(c -> hosts.contains(c.hostname())).orElse(false)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void respond(String type, Watch watch, Send send) {
@@ -179,7 +147,7 @@ final class Connection implements StreamObserver<DiscoveryRequest> {
         Set<String> names = watch.wildcard ? Set.of() : watch.names;
         List<XdsResource> resources = !watch.wildcard && names.isEmpty() ? List.of()
                 : generator.generate(proxy, snapshot, type, names);
-        String version = version(resources);
+        String version = StreamBinding.version(resources);
         if (send == Send.IF_CHANGED && version.equals(watch.sentVersion)) {
             return;
         }
@@ -200,23 +168,8 @@ final class Connection implements StreamObserver<DiscoveryRequest> {
         server.responses.increment();
     }
 
-    /** A hash of what a response holds, so equal content gets an equal version, across restarts too. */
-    static String version(List<XdsResource> resources) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            resources.stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(r -> {
-                digest.update(r.name().getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-                digest.update(r.version().getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) '\n');
-            });
-            return HexFormat.of().formatHex(digest.digest(), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    synchronized Optional<ConnectionStatus> status() {
+    @Override
+    public synchronized Optional<ConnectionStatus> status() {
         if (proxy == null) {
             return Optional.empty();
         }
@@ -235,18 +188,17 @@ final class Connection implements StreamObserver<DiscoveryRequest> {
 
     /** True when the proxy asked for everything its resources refer to (routes, clusters, endpoints). */
     private boolean subscribedToAllReferences() {
-        for (var entry : watches.entrySet()) {
-            for (var wanted : References.of(entry.getKey(), entry.getValue().sent).entrySet()) {
-                Watch target = watches.get(wanted.getKey());
-                if (wanted.getValue().isEmpty()) {
-                    continue;
-                }
-                if (target == null || (!target.wildcard && !target.names.containsAll(wanted.getValue()))) {
-                    return false;
-                }
+        Map<String, List<XdsResource>> held = new HashMap<>();
+        Map<String, Set<String>> subscribed = new HashMap<>();
+        Set<String> wildcards = new HashSet<>();
+        watches.forEach((type, w) -> {
+            held.put(type, w.sent);
+            subscribed.put(type, w.names);
+            if (w.wildcard) {
+                wildcards.add(type);
             }
-        }
-        return true;
+        });
+        return StreamBinding.subscribedToAllReferences(held, subscribed, wildcards);
     }
 
     @Override

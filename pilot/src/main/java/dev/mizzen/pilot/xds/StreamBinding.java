@@ -1,0 +1,110 @@
+package dev.mizzen.pilot.xds;
+
+import dev.mizzen.pilot.model.ClusterName;
+import dev.mizzen.pilot.model.Proxy;
+import dev.mizzen.pilot.push.PushRequest;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.grpc.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Who is on a stream and what generates its config: bound from the node of the stream's first request.
+ * Also the rules both stream kinds share: which pushes concern a subscription, and response versions.
+ */
+record StreamBinding(Proxy proxy, XdsGenerator generator) {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamBinding.class);
+
+    /** Binds a stream to its proxy, or refuses it through {@code refuse} with the reason. */
+    static Optional<StreamBinding> bind(long streamId, Node node, boolean hasNode, AdsServer server, Consumer<Status> refuse) {
+        if (!hasNode) {
+            refuse.accept(Status.INVALID_ARGUMENT.withDescription("the first request of a stream must carry the node"));
+            return Optional.empty();
+        }
+        Proxy proxy;
+        try {
+            proxy = ProxyParser.parse(node);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("ADS stream {} refused: {}", streamId, e.getMessage());
+            refuse.accept(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+            return Optional.empty();
+        }
+        Optional<XdsGenerator> generator = server.generatorFor(proxy);
+        if (generator.isEmpty()) {
+            LOG.warn("{} refused: no generator serves this kind of proxy", proxy.id());
+            refuse.accept(Status.UNIMPLEMENTED.withDescription("no generator for proxy " + proxy.id()));
+            return Optional.empty();
+        }
+        LOG.info("{} connected (stream {})", proxy.id(), streamId);
+        return Optional.of(new StreamBinding(proxy, generator.get()));
+    }
+
+    /** True when a push concerns this subscription: every full push, endpoint pushes only EDS of changed hosts. */
+    static boolean concerns(PushRequest request, String type, boolean wildcard, Collection<String> names) {
+        if (request.isFull()) {
+            return true;
+        }
+        if (!type.equals(TypeUrls.ENDPOINT)) {
+            return false;
+        }
+        if (wildcard) {
+            return true;
+        }
+        for (String name : names) {
+            if (ClusterName.parse(name).map(c -> request.hostsUpdated().contains(c.hostname())).orElse(false)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A hash of what a response holds, so equal content gets an equal version, across restarts too. */
+    static String version(Collection<XdsResource> resources) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            resources.stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(r -> {
+                digest.update(r.name().getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(r.version().getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) '\n');
+            });
+            return HexFormat.of().formatHex(digest.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * True when, for every type, the proxy subscribed to everything the resources it holds refer to.
+     *
+     * @param held       type URL -> the resources the proxy holds
+     * @param subscribed type URL -> names it subscribed to (absent type: not subscribed)
+     * @param wildcards  types it subscribed to as wildcards
+     */
+    static boolean subscribedToAllReferences(Map<String, List<XdsResource>> held, Map<String, Set<String>> subscribed,
+                                             Set<String> wildcards) {
+        for (var entry : held.entrySet()) {
+            for (var wanted : References.of(entry.getKey(), entry.getValue()).entrySet()) {
+                if (wanted.getValue().isEmpty() || wildcards.contains(wanted.getKey())) {
+                    continue;
+                }
+                Set<String> names = subscribed.get(wanted.getKey());
+                if (names == null || !names.containsAll(wanted.getValue())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,165 @@
+package dev.mizzen.pilot.xds;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import dev.mizzen.pilot.model.Endpoint;
+import dev.mizzen.pilot.model.MeshSettings;
+import dev.mizzen.pilot.model.PushContext;
+import dev.mizzen.pilot.networking.envoy.EnvoyGenerator;
+import dev.mizzen.pilot.push.PushRequest;
+import dev.mizzen.pilot.serviceregistry.RegistrySnapshot;
+import dev.mizzen.pilot.testing.BookinfoRegistry;
+import dev.mizzen.pilot.testing.MemoryConfigStore;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Incremental ADS as Envoy speaks it: only what changed is sent, and what went away is named. */
+class DeltaAdsTest {
+    private static final String REVIEWS_EDS = "outbound|9080||reviews.default.svc.cluster.local";
+
+    private AdsServer ads;
+    private Server server;
+    private ManagedChannel channel;
+    private final BlockingQueue<DeltaDiscoveryResponse> responses = new LinkedBlockingQueue<>();
+    private StreamObserver<DeltaDiscoveryRequest> requests;
+
+    @BeforeEach
+    void start() throws Exception {
+        ads = new AdsServer(p -> Optional.of(new EnvoyGenerator()), Executors.newFixedThreadPool(2), new SimpleMeterRegistry());
+        ads.initialize(snapshot(BookinfoRegistry.snapshot()));
+        String name = InProcessServerBuilder.generateName();
+        server = InProcessServerBuilder.forName(name).directExecutor().addService(ads).build().start();
+        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        requests = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(new StreamObserver<>() {
+            @Override
+            public void onNext(DeltaDiscoveryResponse value) {
+                responses.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        channel.shutdownNow();
+        server.shutdownNow();
+    }
+
+    private static PushSnapshot snapshot(RegistrySnapshot registry) {
+        return PushSnapshot.fresh(PushContext.build(1, MeshSettings.DEFAULT, registry, new MemoryConfigStore(List.of())));
+    }
+
+    private static DeltaDiscoveryRequest.Builder request(String type) {
+        return DeltaDiscoveryRequest.newBuilder().setTypeUrl(type).setNode(Node.newBuilder()
+                .setId("sidecar~10.1.0.1~productpage-v1-abc.default~default.svc.cluster.local")
+                .setMetadata(Struct.newBuilder()
+                        .putFields("NAMESPACE", Value.newBuilder().setStringValue("default").build())
+                        .putFields("LABELS", Value.newBuilder().setStructValue(Struct.newBuilder()
+                                .putFields("app", Value.newBuilder().setStringValue("productpage").build())).build())));
+    }
+
+    private DeltaDiscoveryResponse next() throws InterruptedException {
+        DeltaDiscoveryResponse r = responses.poll(10, TimeUnit.SECONDS);
+        assertThat(r).as("a response").isNotNull();
+        return r;
+    }
+
+    private void ack(DeltaDiscoveryResponse r) {
+        requests.onNext(request(r.getTypeUrl()).setResponseNonce(r.getNonce()).build());
+    }
+
+    @Test
+    void wildcardClustersThenEndpointsByNameAndOnlyChangesAfterwards() throws Exception {
+        requests.onNext(request(TypeUrls.CLUSTER).build());
+        DeltaDiscoveryResponse clusters = next();
+        assertThat(clusters.getResourcesList()).extracting(r -> r.getName()).contains(REVIEWS_EDS, "BlackHoleCluster");
+        ack(clusters);
+
+        requests.onNext(request(TypeUrls.ENDPOINT).addResourceNamesSubscribe(REVIEWS_EDS).build());
+        DeltaDiscoveryResponse endpoints = next();
+        assertThat(endpoints.getResourcesList()).singleElement().satisfies(r -> assertThat(r.getName()).isEqualTo(REVIEWS_EDS));
+        ack(endpoints);
+
+        // a full push with the same content sends nothing
+        ads.push(snapshot(BookinfoRegistry.snapshot()), PushRequest.full("test"));
+        assertThat(responses.poll(200, TimeUnit.MILLISECONDS)).isNull();
+
+        // one reviews endpoint goes away: only reviews' endpoints are sent
+        RegistrySnapshot fewer = withoutEndpoint(BookinfoRegistry.snapshot(), "reviews.default.svc.cluster.local", "10.1.0.4");
+        ads.push(snapshot(fewer), PushRequest.endpoints("reviews.default.svc.cluster.local"));
+        DeltaDiscoveryResponse update = next();
+        assertThat(update.getTypeUrl()).isEqualTo(TypeUrls.ENDPOINT);
+        assertThat(update.getResourcesList()).singleElement().satisfies(r -> assertThat(
+                r.getResource().unpack(ClusterLoadAssignment.class).getEndpoints(0).getLbEndpointsCount()).isEqualTo(2));
+        ack(update);
+        // everything sent was acknowledged (the test subscribed to one endpoint set only, so it is not "in sync")
+        assertThat(ads.status()).singleElement().satisfies(s -> assertThat(s.acked()).isEqualTo(s.sent()));
+    }
+
+    @Test
+    void aServiceThatGoesAwayIsNamedAsRemoved() throws Exception {
+        requests.onNext(request(TypeUrls.CLUSTER).build());
+        ack(next());
+        Map<String, dev.mizzen.pilot.model.Service> services = new HashMap<>(BookinfoRegistry.snapshot().services());
+        services.remove("ratings.default.svc.cluster.local");
+        ads.push(snapshot(new RegistrySnapshot(services, BookinfoRegistry.snapshot().endpoints(), Map.of())),
+                PushRequest.service("ratings.default.svc.cluster.local"));
+        DeltaDiscoveryResponse update = next();
+        assertThat(update.getResourcesCount()).isZero();
+        assertThat(update.getRemovedResourcesList()).containsExactly("outbound|9080||ratings.default.svc.cluster.local");
+    }
+
+    @Test
+    void aReconnectingProxyIsNotSentWhatItAlreadyHas() throws Exception {
+        requests.onNext(request(TypeUrls.CLUSTER).build());
+        DeltaDiscoveryResponse clusters = next();
+        Map<String, String> held = new HashMap<>();
+        clusters.getResourcesList().forEach(r -> held.put(r.getName(), r.getVersion()));
+        held.remove(REVIEWS_EDS);
+
+        stop();
+        start();
+        requests.onNext(request(TypeUrls.CLUSTER).putAllInitialResourceVersions(held).build());
+        DeltaDiscoveryResponse again = next();
+        assertThat(again.getResourcesList()).extracting(r -> r.getName()).containsExactly(REVIEWS_EDS);
+    }
+
+    private static RegistrySnapshot withoutEndpoint(RegistrySnapshot registry, String host, String address) {
+        Map<String, List<Endpoint>> endpoints = new HashMap<>(registry.endpoints());
+        List<Endpoint> kept = new ArrayList<>(endpoints.get(host));
+        kept.removeIf(e -> e.address().equals(address));
+        endpoints.put(host, kept);
+        return new RegistrySnapshot(registry.services(), endpoints, Map.of());
+    }
+}
