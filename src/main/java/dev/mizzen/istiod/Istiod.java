@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "istiod", mixinStandardHelpOptions = true, versionProvider = Istiod.Version.class,
         description = "Mizzen's istiod: an Istio-compatible control plane.",
-        subcommands = {DemoCommand.class})
+        subcommands = {DemoCommand.class, dev.mizzen.istiod.cli.ValidateCommand.class})
 public final class Istiod implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Istiod.class);
 
@@ -53,6 +53,11 @@ public final class Istiod implements Callable<Integer> {
             description = "The cluster's DNS suffix (default ${DEFAULT-VALUE}).")
     String domainSuffix;
 
+    @Option(names = "--trust-domain", defaultValue = "cluster.local",
+            description = "The trust domain of workload identities, spiffe://<trust-domain>/ns/<ns>/sa/<sa> "
+                    + "(default ${DEFAULT-VALUE}).")
+    String trustDomain;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Istiod()).execute(args));
     }
@@ -60,7 +65,7 @@ public final class Istiod implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         IstiodSettings settings = new IstiodSettings(xdsPort, monitoringPort, namespace,
-                new MeshSettings(domainSuffix, namespace), Debouncer.Settings.ISTIO_DEFAULTS);
+                new MeshSettings(domainSuffix, namespace, trustDomain), Debouncer.Settings.ISTIO_DEFAULTS);
         if (local != null) {
             return serveLocal(settings);
         }
