@@ -88,10 +88,13 @@ public final class Bookinfo implements AutoCloseable {
     }
 
     public Service service(String app) {
+        // a cluster gives every Service a VIP; the embedded API server does not, so we do
+        String clusterIp = "10.96.0." + (FIRST_ADDRESS + List.copyOf(apps()).indexOf(app));
         return new ServiceBuilder()
                 .withNewMetadata().withName(app).withNamespace(NAMESPACE)
                 .withLabels(Map.of("app", app, "service", app)).endMetadata()
                 .withNewSpec()
+                .withClusterIP(clusterIp)
                 .addNewPort().withName("http").withPort(SERVICE_PORT).withTargetPort(new IntOrString(port())).endPort()
                 .withSelector(Map.of("app", app))
                 .endSpec()
