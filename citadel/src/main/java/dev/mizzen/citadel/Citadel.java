@@ -1,0 +1,166 @@
+package dev.mizzen.citadel;
+
+import dev.mizzen.citadel.authn.ClientCertificateAuthenticator;
+import dev.mizzen.citadel.authn.FirstMatchAuthenticator;
+import dev.mizzen.citadel.authn.TokenReviewAuthenticator;
+import dev.mizzen.citadel.ca.CertificateAuthority;
+import dev.mizzen.citadel.ca.SigningBundle;
+import dev.mizzen.citadel.ca.ValidityPolicy;
+import dev.mizzen.citadel.pki.Pem;
+import dev.mizzen.citadel.rootcert.CaSecretStore;
+import dev.mizzen.citadel.rootcert.PluggedCa;
+import dev.mizzen.citadel.rootcert.RootCertPublisher;
+import dev.mizzen.citadel.rootcert.RootRotator;
+import dev.mizzen.citadel.rootcert.SelfSignedRoot;
+import dev.mizzen.citadel.server.CaMetrics;
+import dev.mizzen.citadel.server.CaRootsTrustManager;
+import dev.mizzen.citadel.server.CertificateRequestHandler;
+import dev.mizzen.citadel.server.IstioCertificateGrpcService;
+import dev.mizzen.citadel.servingcert.ServingCertificateRotator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.grpc.BindableService;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.X509TrustManager;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Citadel started: the root of trust (plugged or self-signed in {@code istio-ca-secret}, rotated), the CA
+ * gRPC service, the roots published in every namespace, and istiod's serving certificate.
+ *
+ * <p>Concurrency: one daemon thread ("citadel-control") runs every background step (root checks, serving
+ * certificate renewals, ConfigMap reconciles), so they never overlap; signing happens on the callers' (gRPC)
+ * threads against an atomically swapped bundle. {@link #close()} stops the thread and the informers.
+ */
+public final class Citadel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Citadel.class);
+
+    private final CertificateAuthority ca;
+    private final IstioCertificateGrpcService service;
+    private final ServingCertificateRotator serving;
+    private final RootCertPublisher publisher;
+    private final Optional<RootRotator> rotator;
+    private final ScheduledExecutorService control;
+
+    private Citadel(CertificateAuthority ca, IstioCertificateGrpcService service, ServingCertificateRotator serving,
+                    RootCertPublisher publisher, Optional<RootRotator> rotator, ScheduledExecutorService control) {
+        this.ca = ca;
+        this.service = service;
+        this.serving = serving;
+        this.publisher = publisher;
+        this.rotator = rotator;
+        this.control = control;
+    }
+
+    public static Citadel start(CitadelSettings settings, KubernetesClient client, MeterRegistry meters) {
+        return start(settings, client, meters, Clock.systemUTC());
+    }
+
+    /** As {@link #start(CitadelSettings, KubernetesClient, MeterRegistry)}, on a given clock (tests). */
+    public static Citadel start(CitadelSettings settings, KubernetesClient client, MeterRegistry meters, Clock clock) {
+        ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "citadel-control");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Optional<SigningBundle> plugged = settings.pluginCertsDir().flatMap(PluggedCa::fromDirectory)
+                    .or(() -> PluggedCa.fromSecret(client, settings.namespace()));
+            CaSecretStore store = new CaSecretStore(client, settings.namespace());
+            SigningBundle initial = plugged.orElseGet(() -> store.loadOrCreate(() -> SelfSignedRoot.generate(
+                    settings.keyType(), settings.trustDomain(), settings.root().validity(), clock.instant())));
+            LOG.info("citadel signs with {}", initial);
+
+            var workloads = settings.workloads();
+            CertificateAuthority ca = new CertificateAuthority(initial,
+                    new ValidityPolicy(workloads.defaultValidity(), workloads.maxValidity(), ValidityPolicy.CLOCK_SKEW),
+                    clock);
+            Gauge.builder("citadel_server_root_cert_expiry_timestamp",
+                            ca, c -> c.bundle().signingRoot().getNotAfter().getTime() / 1000.0)
+                    .description("The unix timestamp, in seconds, when the CA's root certificate will expire.")
+                    .register(meters);
+
+            var authenticator = new FirstMatchAuthenticator(List.of(
+                    new ClientCertificateAuthenticator(ca::roots, settings.trustDomain(), clock),
+                    new TokenReviewAuthenticator(client, workloads.tokenAudiences(), settings.trustDomain())));
+            var service = new IstioCertificateGrpcService(
+                    new CertificateRequestHandler(authenticator, ca, new CaMetrics(meters)));
+
+            RootCertPublisher publisher = new RootCertPublisher(client, ca.roots(), control);
+            ServingCertificateRotator serving =
+                    new ServingCertificateRotator(ca, settings.serving(), settings.keyType(), clock, control);
+            ca.onChange(bundle -> publisher.publish(bundle.roots()));
+            ca.onChange(bundle -> serving.renewSoon());
+            serving.start();
+            publisher.start();
+
+            Optional<RootRotator> rotator = Optional.empty();
+            if (plugged.isEmpty()) {
+                RootRotator r = new RootRotator(store, ca, settings, clock, control, client);
+                r.start();
+                rotator = Optional.of(r);
+            }
+            return new Citadel(ca, service, serving, publisher, rotator, control);
+        } catch (RuntimeException e) {
+            control.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** The CA service ({@code istio.v1.auth.IstioCertificateService}) for istiod's TLS gRPC server on 15012. */
+    public BindableService certificateService() {
+        return service;
+    }
+
+    /** The trusted roots now, the one the CA signs under first. */
+    public List<X509Certificate> roots() {
+        return ca.roots();
+    }
+
+    /** {@link #roots()} as one PEM bundle: what {@code istio-ca-root-cert} holds. */
+    public String rootsPem() {
+        return Pem.encode(ca.roots());
+    }
+
+    /** For a TLS server's optional client authentication: trusts certificates of this CA's current roots. */
+    public X509TrustManager clientTrustManager() {
+        return new CaRootsTrustManager(ca::roots);
+    }
+
+    /** istiod's serving certificate: subscribe to get the key and chain now and after each renewal. */
+    public ServingCertificateRotator servingCertificate() {
+        return serving;
+    }
+
+    public CertificateAuthority authority() {
+        return ca;
+    }
+
+    /** Checks the self-signed root now (rotates it if due); does nothing with a plugged CA. */
+    public void checkRootNow() {
+        rotator.ifPresent(RootRotator::checkNow);
+    }
+
+    /** Stops the background thread first, so no write is in flight when the informers' watches close. */
+    @Override
+    public void close() {
+        control.shutdownNow();
+        try {
+            control.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        rotator.ifPresent(RootRotator::close);
+        serving.close();
+        publisher.close();
+    }
+}
