@@ -12,7 +12,7 @@ final class RouteWeights {
     private RouteWeights() {
     }
 
-    static <D> void check(String routePath, List<D> destinations, Function<D, Integer> weight, List<Finding> out) {
+    static <D> void check(Findings out, FieldPath route, List<D> destinations, Function<D, Integer> weight) {
         if (destinations.isEmpty()) {
             return;
         }
@@ -24,7 +24,7 @@ final class RouteWeights {
                 continue;
             }
             if (w < 0) {
-                out.add(Finding.error(routePath + "[" + i + "].weight", "weight " + w + " is negative; weights must be >= 0"));
+                out.error(route.index(i).field("weight"), "weight " + w + " is negative; weights must be >= 0");
                 negative = true;
             } else {
                 total += w;
@@ -32,11 +32,11 @@ final class RouteWeights {
         }
         if (destinations.size() > 1 && !negative) {
             if (total == 0) {
-                out.add(Finding.error(routePath, "the weights of " + destinations.size()
-                        + " destinations add up to 0; at least one must be > 0"));
+                out.error(route, "the weights of " + destinations.size()
+                        + " destinations add up to 0; at least one must be > 0");
             } else if (total != 100) {
-                out.add(Finding.warning(routePath, "the weights add up to " + total
-                        + ", not 100; traffic is split in proportion to them"));
+                out.warning(route, "the weights add up to " + total
+                        + ", not 100; traffic is split in proportion to them");
             }
         }
     }
