@@ -1,0 +1,163 @@
+package dev.mizzen.pilot.inject;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Containers a pod declares under a template container's name (a custom {@code istio-proxy}, or the app
+ * containers grpc-agent adds env to) win over the template: after the merge their fields are merged back on
+ * top, image {@code auto} meaning "keep the injected image", and they are recorded in proxy.istio.io/overrides
+ * so a later injection can apply them again. A custom istio-proxy also sets the user id iptables exempts.
+ */
+final class ContainerOverrides {
+    private static final String AUTO_IMAGE = "auto";
+
+    private ContainerOverrides() {
+    }
+
+    /**
+     * With native sidecars the template's istio-proxy is an init container, while a user customizes it under
+     * containers: move it over so the two merge.
+     */
+    static void moveCustomProxy(ObjectNode pod, ObjectNode templatePod) {
+        ObjectNode spec = Trees.obj(pod, "spec");
+        ArrayNode containers = Trees.arr(spec, "containers");
+        if (Trees.named(Trees.arr(Trees.obj(templatePod, "spec"), "initContainers"), Annotations.PROXY_CONTAINER) == null
+                || containers == null) {
+            return;
+        }
+        for (int i = 0; i < containers.size(); i++) {
+            if (containers.get(i) instanceof ObjectNode c && Annotations.PROXY_CONTAINER.equals(Trees.text(c, "name"))) {
+                containers.remove(i);
+                Trees.arrOrCreate(spec, "initContainers").add(c);
+                return;
+            }
+        }
+    }
+
+    /** Re-applies the original pod's versions of the template's containers onto {@code merged}. */
+    static void reapply(ObjectNode merged, ObjectNode original, ObjectNode templatePod) {
+        ObjectNode originalSpec = Trees.obj(original, "spec");
+        ObjectNode templateSpec = Trees.obj(templatePod, "spec");
+        ArrayNode containers = Trees.NODES.arrayNode();
+        ArrayNode initContainers = Trees.NODES.arrayNode();
+        for (ObjectNode c : Trees.objects(Trees.arr(templateSpec, "containers"))) {
+            ObjectNode match = Trees.named(Trees.arr(originalSpec, "containers"), Trees.text(c, "name"));
+            if (match != null) {
+                containers.add(match);
+                StrategicMerge.mergeContainer(merged, "containers", overlay(match));
+            }
+        }
+        for (ObjectNode c : Trees.objects(Trees.arr(templateSpec, "initContainers"))) {
+            String name = Trees.text(c, "name");
+            ObjectNode match = Trees.named(Trees.arr(originalSpec, "containers"), name);
+            if (match == null) {
+                match = Trees.named(Trees.arr(originalSpec, "initContainers"), name);
+            }
+            if (match != null) {
+                initContainers.add(match);
+                StrategicMerge.mergeContainer(merged, "initContainers", overlay(match));
+            }
+        }
+        if (!containers.isEmpty() || !initContainers.isEmpty()) {
+            StringBuilder json = new StringBuilder("{");
+            if (!containers.isEmpty()) {
+                json.append("\"containers\":");
+                list(containers, json);
+            }
+            if (!initContainers.isEmpty()) {
+                json.append(containers.isEmpty() ? "" : ",").append("\"initContainers\":");
+                list(initContainers, json);
+            }
+            json.append('}');
+            Trees.objOrCreate(Trees.objOrCreate(merged, "metadata"), "annotations")
+                    .put(Annotations.PROXY_OVERRIDES, json.toString());
+        }
+        adjustInitContainerUser(merged, original);
+    }
+
+    private static void list(ArrayNode items, StringBuilder out) {
+        out.append('[');
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            GoJson.writeContainer(items.get(i), out);
+        }
+        out.append(']');
+    }
+
+    private static ObjectNode overlay(ObjectNode container) {
+        ObjectNode copy = container.deepCopy();
+        if (AUTO_IMAGE.equals(Trees.text(copy, "image"))) {
+            copy.remove("image");
+        }
+        return copy;
+    }
+
+    /**
+     * A custom istio-proxy running as another user: iptables must exempt that uid ({@code -u}), and
+     * istio-validation runs as the proxy does. Under TPROXY the proxy must stay root.
+     */
+    private static void adjustInitContainerUser(ObjectNode merged, ObjectNode original) {
+        ObjectNode originalSpec = Trees.obj(original, "spec");
+        ObjectNode custom = Trees.named(Trees.arr(originalSpec, "containers"), Annotations.PROXY_CONTAINER);
+        if (custom == null) {
+            custom = Trees.named(Trees.arr(originalSpec, "initContainers"), Annotations.PROXY_CONTAINER);
+        }
+        ObjectNode sc = Trees.obj(custom, "securityContext");
+        if (sc == null || (!sc.has("runAsUser") && !sc.has("runAsGroup"))) {
+            return;
+        }
+        ObjectNode spec = Trees.obj(merged, "spec");
+        ArrayNode init = Trees.arr(spec, "initContainers");
+        ObjectNode initContainer = Trees.named(init, Annotations.INIT_CONTAINER);
+        if (initContainer == null) {
+            initContainer = Trees.named(init, Annotations.VALIDATION_CONTAINER);
+        }
+        if (initContainer == null) {
+            return;
+        }
+        String mode = Trees.text(Trees.obj(merged, "metadata").path("annotations"), Annotations.INTERCEPTION_MODE);
+        boolean tproxy = "TPROXY".equals(mode) || argFollowing(initContainer, "-m").equals("TPROXY");
+        if (tproxy && sc.has("runAsUser")) {
+            ObjectNode proxy = Trees.named(Trees.arr(spec, "containers"), Annotations.PROXY_CONTAINER);
+            if (proxy == null) {
+                proxy = Trees.named(init, Annotations.PROXY_CONTAINER);
+            }
+            if (proxy != null) {
+                Trees.objOrCreate(proxy, "securityContext").put("runAsUser", 0);
+            }
+        }
+        if (!tproxy && Annotations.VALIDATION_CONTAINER.equals(Trees.text(initContainer, "name"))) {
+            ObjectNode isc = Trees.objOrCreate(initContainer, "securityContext");
+            for (String f : new String[]{"runAsUser", "runAsGroup"}) {
+                if (sc.has(f)) {
+                    isc.set(f, sc.get(f).deepCopy());
+                }
+            }
+        }
+        JsonNode uid = sc.get("runAsUser");
+        if (uid == null || !uid.canConvertToLong() || uid.asLong() == 0) {
+            return;
+        }
+        ArrayNode args = Trees.arr(initContainer, "args");
+        for (int i = 0; args != null && i + 1 < args.size(); i++) {
+            if ("-u".equals(args.get(i).asString(""))) {
+                args.set(i + 1, Trees.NODES.stringNode(Long.toString(uid.asLong())));
+                return;
+            }
+        }
+    }
+
+    private static String argFollowing(ObjectNode container, String flag) {
+        ArrayNode args = Trees.arr(container, "args");
+        for (int i = 0; args != null && i + 1 < args.size(); i++) {
+            if (flag.equals(args.get(i).asString(""))) {
+                return args.get(i + 1).asString("");
+            }
+        }
+        return "";
+    }
+}
