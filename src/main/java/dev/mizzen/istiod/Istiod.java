@@ -1,6 +1,9 @@
 package dev.mizzen.istiod;
 
+import dev.mizzen.citadel.CitadelSettings;
+import dev.mizzen.citadel.pki.KeyType;
 import dev.mizzen.istiod.demo.DemoCommand;
+import dev.mizzen.istiod.webhook.WebhookOptions;
 import dev.mizzen.istiod.local.LocalApiServer;
 import dev.mizzen.istiod.local.LocalManifests;
 import dev.mizzen.istiod.local.ManifestApplier;
@@ -17,6 +20,8 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -25,7 +30,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "istiod", mixinStandardHelpOptions = true, versionProvider = Istiod.Version.class,
         description = "Mizzen's istiod: an Istio-compatible control plane.",
-        subcommands = {DemoCommand.class, dev.mizzen.istiod.cli.ValidateCommand.class})
+        subcommands = {DemoCommand.class, dev.mizzen.istiod.cli.ValidateCommand.class,
+                dev.mizzen.istiod.cli.KubeInjectCommand.class})
 public final class Istiod implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Istiod.class);
 
@@ -40,6 +46,23 @@ public final class Istiod implements Callable<Integer> {
 
     @Option(names = "--xds-port", defaultValue = "15010", description = "Plaintext xDS port (default ${DEFAULT-VALUE}).")
     int xdsPort;
+
+    @Option(names = "--secure-xds-port", defaultValue = "15012",
+            description = "xDS and the CA over TLS with istiod's certificate (default ${DEFAULT-VALUE}).")
+    int secureXdsPort;
+
+    @CommandLine.Mixin
+    WebhookOptions webhook = new WebhookOptions();
+
+    @Option(names = "--ca-key-type", defaultValue = "RSA_2048",
+            description = "Key type of a self-signed root and of istiod's certificate: ${COMPLETION-CANDIDATES} "
+                    + "(default ${DEFAULT-VALUE}).")
+    KeyType caKeyType;
+
+    @Option(names = "--cacerts-dir", paramLabel = "DIR",
+            description = "A plug-in CA (Istio's cacerts files: ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem); "
+                    + "default: the Secret cacerts, else a self-signed root kept in the Secret istio-ca-secret.")
+    Path cacertsDir;
 
     @Option(names = "--monitoring-port", defaultValue = "15014",
             description = "Metrics and debug port (default ${DEFAULT-VALUE}).")
@@ -64,20 +87,27 @@ public final class Istiod implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        IstiodSettings settings = new IstiodSettings(xdsPort, monitoringPort, namespace,
-                new MeshSettings(domainSuffix, namespace, trustDomain), Debouncer.Settings.ISTIO_DEFAULTS);
+        IstiodSettings settings = settings();
         if (local != null) {
             return serveLocal(settings);
         }
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(clusterConfig()).build();
-             IstiodServer server = IstiodServer.start(settings, client)) {
+             IstiodServer server = IstiodServer.start(settings, client, webhook.servingTlsFromFiles(), Map.of())) {
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
             server.awaitTermination();
         }
         return 0;
     }
 
-    private int serveLocal(IstiodSettings settings) throws InterruptedException {
+    private IstiodSettings settings() {
+        CitadelSettings ca = new CitadelSettings(namespace, trustDomain, caKeyType, CitadelSettings.RootSettings.ISTIO_DEFAULTS,
+                CitadelSettings.WorkloadSettings.ISTIO_DEFAULTS,
+                CitadelSettings.ServingSettings.forIstiod(namespace, domainSuffix), Optional.ofNullable(cacertsDir));
+        return new IstiodSettings(new IstiodSettings.Ports(xdsPort, secureXdsPort, webhook.port(), monitoringPort),
+                namespace, new MeshSettings(domainSuffix, namespace, trustDomain), Debouncer.Settings.ISTIO_DEFAULTS, ca);
+    }
+
+    private int serveLocal(IstiodSettings settings) throws Exception {
         if (!Files.isDirectory(local)) {
             System.err.println("--local " + local + ": not a directory");
             return 2;
@@ -86,7 +116,7 @@ public final class Istiod implements Callable<Integer> {
              LocalManifests manifests = new LocalManifests(local, new ManifestApplier(api.client()))) {
             manifests.loadAll();
             manifests.watch();
-            try (IstiodServer server = IstiodServer.start(settings, api.client())) {
+            try (IstiodServer server = IstiodServer.start(settings, api.client(), webhook.servingTlsFromFiles(), Map.of())) {
                 LOG.info("local mode: serving the YAML files in {}", local);
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close));
                 server.awaitTermination();

@@ -1,8 +1,18 @@
 package dev.mizzen.istiod;
 
+import dev.mizzen.api.admission.AdmissionController;
+import dev.mizzen.citadel.Citadel;
+import dev.mizzen.citadel.pki.Pem;
 import dev.mizzen.galley.config.KubeConfigStore;
 import dev.mizzen.galley.validation.IstioValidator;
+import dev.mizzen.galley.webhook.ValidationAdmission;
+import dev.mizzen.istiod.inject.InjectorSource;
+import dev.mizzen.istiod.inject.NamespaceLabels;
 import dev.mizzen.istiod.monitoring.MonitoringServer;
+import dev.mizzen.istiod.tls.ServingTls;
+import dev.mizzen.istiod.webhook.WebhookConfigurations;
+import dev.mizzen.istiod.webhook.WebhookServer;
+import dev.mizzen.pilot.inject.InjectionAdmission;
 import dev.mizzen.pilot.networking.envoy.EnvoyGenerator;
 import dev.mizzen.pilot.networking.grpcgen.GrpcGenerator;
 import dev.mizzen.pilot.push.PushRequest;
@@ -11,7 +21,10 @@ import dev.mizzen.pilot.xds.AdsServer;
 import dev.mizzen.pilot.xds.PushController;
 import dev.mizzen.pilot.xds.XdsGenerator;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,6 +35,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,48 +46,77 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * istiod wired together: the config store and service registry read the apiserver, pushes are debounced
- * and built into xDS, ADS is served on the xDS port and metrics on the monitoring port.
+ * istiod wired together: the CA signs istiod's own certificate and workloads'; the config store and service
+ * registry read the apiserver; pushes are debounced and built into xDS; ADS is served plaintext on the xDS
+ * port and, with the CA, over TLS on the secure port; the admission webhooks on the webhook port; metrics on
+ * the monitoring port.
  */
 public final class IstiodServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IstiodServer.class);
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
 
-    private final KubeConfigStore configStore;
-    private final KubeServiceRegistry registry;
-    private final PushController pushes;
+    /** What a running istiod holds, closed in reverse order of start. */
+    private final List<AutoCloseable> parts;
     private final AdsServer ads;
+    private final PushController pushes;
     private final Server xdsServer;
+    private final Server secureServer;
+    private final WebhookServer webhooks;
     private final MonitoringServer monitoring;
-    private final ExecutorService grpcExecutor;
-    private final ExecutorService pushExecutor;
+    private final Citadel citadel;
 
-    private IstiodServer(KubeConfigStore configStore, KubeServiceRegistry registry, PushController pushes, AdsServer ads,
-                         Server xdsServer, MonitoringServer monitoring, ExecutorService grpcExecutor,
-                         ExecutorService pushExecutor) {
-        this.configStore = configStore;
-        this.registry = registry;
-        this.pushes = pushes;
+    private IstiodServer(List<AutoCloseable> parts, AdsServer ads, PushController pushes, Server xdsServer,
+                         Server secureServer, WebhookServer webhooks, MonitoringServer monitoring, Citadel citadel) {
+        this.parts = parts;
         this.ads = ads;
+        this.pushes = pushes;
         this.xdsServer = xdsServer;
+        this.secureServer = secureServer;
+        this.webhooks = webhooks;
         this.monitoring = monitoring;
-        this.grpcExecutor = grpcExecutor;
-        this.pushExecutor = pushExecutor;
+        this.citadel = citadel;
     }
 
-    /** Starts everything and returns once the first push context is built and the ports listen. */
+    /** Starts with a serving certificate the CA issues and renews. */
     public static IstiodServer start(IstiodSettings settings, KubernetesClient client) {
+        return start(settings, client, Optional.empty(), Map.of());
+    }
+
+    /**
+     * Starts everything and returns once the first push context is built and the ports listen.
+     *
+     * @param servingTls a serving certificate from files; empty for one the CA issues and renews
+     * @param extraHooks admission controllers besides {@code /validate}, by path
+     */
+    public static IstiodServer start(IstiodSettings settings, KubernetesClient client, Optional<ServingTls> servingTls,
+                                     Map<String, AdmissionController> extraHooks) {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         ExecutorService grpcExecutor = Executors.newFixedThreadPool(threads, named("mizzen-grpc"));
         ExecutorService pushExecutor = Executors.newFixedThreadPool(threads, named("mizzen-push-fanout"));
+        List<AutoCloseable> parts = new java.util.ArrayList<>();
+        parts.add(grpcExecutor::shutdownNow);
+        parts.add(pushExecutor::shutdownNow);
+
+        Citadel citadel = Citadel.start(settings.citadel(), client, meters);
+        parts.add(citadel);
+        ServingTls tls = servingTls.orElseGet(() -> {
+            var first = citadel.servingCertificate().current();
+            ServingTls issued = ServingTls.of(first.key(), first.chain());
+            citadel.servingCertificate().subscribe(issued::update);
+            return issued;
+        });
 
         XdsGenerator grpc = new GrpcGenerator();
         XdsGenerator envoy = new EnvoyGenerator();
         AdsServer ads = new AdsServer(proxy -> Optional.of(proxy.isProxylessGrpc() ? grpc : envoy), pushExecutor, meters);
-        KubeConfigStore configStore = new KubeConfigStore(client, new IstioValidator(), meters);
+        IstioValidator validator = new IstioValidator();
+        KubeConfigStore configStore = new KubeConfigStore(client, validator, meters);
         KubeServiceRegistry registry = new KubeServiceRegistry(client, settings.mesh().domainSuffix());
         PushController pushes = new PushController(settings.mesh(), registry, configStore, ads, settings.debounce(), meters);
+        parts.add(configStore);
+        parts.add(registry);
+        parts.add(pushes);
 
         configStore.addListener(event -> pushes.listener().onPush(PushRequest.config(event.key())));
         registry.start(pushes.listener());
@@ -79,20 +124,44 @@ public final class IstiodServer implements AutoCloseable {
         awaitSync(registry, configStore);
         pushes.initialize();
 
-        Server xdsServer;
+        Server xdsServer = serve(NettyServerBuilder.forPort(settings.ports().xds()), grpcExecutor, List.of(ads), "xDS");
+        parts.add(xdsServer::shutdownNow);
+        ServerCredentials secure = TlsServerCredentials.newBuilder()
+                .keyManager(tls.keyManager())
+                .trustManager(citadel.clientTrustManager())
+                .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL)
+                .build();
+        Server secureServer = serve(NettyServerBuilder.forPort(settings.ports().secureXds(), secure), grpcExecutor,
+                List.of(ads, citadel.certificateService()), "secure xDS and the CA");
+        parts.add(secureServer::shutdownNow);
+
+        InjectorSource injector = InjectorSource.start(client, settings.namespace());
+        NamespaceLabels namespaces = NamespaceLabels.start(client);
+        parts.add(injector);
+        parts.add(namespaces);
+        Map<String, AdmissionController> hooks = new LinkedHashMap<>(extraHooks);
+        hooks.put(WebhookServer.VALIDATE_PATH, new ValidationAdmission(validator));
+        hooks.putIfAbsent(WebhookServer.INJECT_PATH, new InjectionAdmission(injector, namespaces));
+        WebhookServer webhooks = WebhookServer.start(settings.ports().webhooks(), tls, hooks);
+        parts.add(webhooks);
+        MonitoringServer monitoring = MonitoringServer.start(settings.ports().monitoring(), meters, ads);
+        parts.add(monitoring);
+        WebhookConfigurations.update(client, settings.namespace(),
+                servingTls.isPresent() ? Pem.encode(tls.current().chain()) : citadel.rootsPem());
+        LOG.info("istiod serving: xDS on {}, secure xDS and CA on {}, webhooks on {}, monitoring on {}",
+                xdsServer.getPort(), secureServer.getPort(), webhooks.port(), monitoring.port());
+        return new IstiodServer(parts, ads, pushes, xdsServer, secureServer, webhooks, monitoring, citadel);
+    }
+
+    private static Server serve(NettyServerBuilder builder, ExecutorService executor, List<BindableService> services,
+                                String what) {
+        builder.executor(executor).permitKeepAliveTime(10, TimeUnit.SECONDS);
+        services.forEach(builder::addService);
         try {
-            xdsServer = NettyServerBuilder.forPort(settings.xdsPort())
-                    .executor(grpcExecutor)
-                    .addService(ads)
-                    .permitKeepAliveTime(10, TimeUnit.SECONDS)
-                    .build()
-                    .start();
+            return builder.build().start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve xDS on port " + settings.xdsPort(), e);
+            throw new UncheckedIOException("cannot serve " + what, e);
         }
-        MonitoringServer monitoring = MonitoringServer.start(settings.monitoringPort(), meters, ads);
-        LOG.info("istiod serving: xDS on {}, monitoring on {}", xdsServer.getPort(), monitoring.port());
-        return new IstiodServer(configStore, registry, pushes, ads, xdsServer, monitoring, grpcExecutor, pushExecutor);
     }
 
     private static void awaitSync(KubeServiceRegistry registry, KubeConfigStore configStore) {
@@ -123,6 +192,14 @@ public final class IstiodServer implements AutoCloseable {
         return xdsServer.getPort();
     }
 
+    public int secureXdsPort() {
+        return secureServer.getPort();
+    }
+
+    public int webhookPort() {
+        return webhooks.port();
+    }
+
     public int monitoringPort() {
         return monitoring.port();
     }
@@ -135,6 +212,10 @@ public final class IstiodServer implements AutoCloseable {
         return pushes;
     }
 
+    public Citadel citadel() {
+        return citadel;
+    }
+
     /** Blocks until the xDS server stops. */
     public void awaitTermination() throws InterruptedException {
         xdsServer.awaitTermination();
@@ -142,12 +223,12 @@ public final class IstiodServer implements AutoCloseable {
 
     @Override
     public void close() {
-        xdsServer.shutdownNow();
-        monitoring.close();
-        pushes.close();
-        registry.close();
-        configStore.close();
-        grpcExecutor.shutdownNow();
-        pushExecutor.shutdownNow();
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            try {
+                parts.get(i).close();
+            } catch (Exception e) {
+                LOG.debug("closing a part of istiod", e);
+            }
+        }
     }
 }

@@ -44,12 +44,13 @@ public final class ServingTls {
 
     private final AtomicReference<Credentials> current;
     private final SSLContext context;
+    private final X509ExtendedKeyManager keyManager = new CurrentKeyManager();
 
     private ServingTls(Credentials initial) {
         this.current = new AtomicReference<>(initial);
         try {
             this.context = SSLContext.getInstance("TLS");
-            this.context.init(new KeyManager[] {new CurrentKeyManager()}, null, null);
+            this.context.init(new KeyManager[] {keyManager}, null, null);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK cannot make a TLS context", e);
         }
@@ -78,6 +79,11 @@ public final class ServingTls {
     /** A server-side TLS context that always presents the current pair. */
     public SSLContext sslContext() {
         return context;
+    }
+
+    /** The key manager behind {@link #sslContext()}, for servers that build their own TLS (gRPC). */
+    public X509ExtendedKeyManager keyManager() {
+        return keyManager;
     }
 
     /** Presents whatever pair is current; it has one alias, offered for the key's own algorithm. */

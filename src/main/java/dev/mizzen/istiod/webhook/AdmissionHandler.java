@@ -40,6 +40,7 @@ final class AdmissionHandler implements HttpHandler {
         try (exchange) {
             String requestPath = exchange.getRequestURI().getPath();
             if (!requestPath.equals(path) && !requestPath.equals(path + "/")) {
+                discardBody(exchange);
                 plain(exchange, 404, "no webhook at " + requestPath);
                 return;
             }
@@ -50,6 +51,7 @@ final class AdmissionHandler implements HttpHandler {
             }
             String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
             if (!isJson(contentType)) {
+                discardBody(exchange);
                 plain(exchange, 400, "invalid Content-Type " + (contentType == null ? "(none)" : "\"" + contentType + "\"")
                         + ", want " + JSON);
                 return;
@@ -127,6 +129,19 @@ final class AdmissionHandler implements HttpHandler {
             }
         }
         return tooLong ? null : out.toByteArray();
+    }
+
+    /**
+     * Reads and drops a body we answer without looking at (up to a bound): a response sent while the client
+     * is still writing makes the server close the connection under it, and the client sees no answer.
+     */
+    private void discardBody(HttpExchange exchange) throws IOException {
+        InputStream in = exchange.getRequestBody();
+        byte[] buffer = new byte[8192];
+        long read = 0;
+        for (int n = in.read(buffer); n >= 0 && read <= DRAIN_FACTOR * maxBodyBytes; n = in.read(buffer)) {
+            read += n;
+        }
     }
 
     private static void plain(HttpExchange exchange, int status, String reason) throws IOException {

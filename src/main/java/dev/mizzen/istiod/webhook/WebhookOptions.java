@@ -6,10 +6,11 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The webhook server's command-line options, a picocli mixin for {@code istiod}: the port and the serving
- * certificate files (both or neither; without them istiod makes a self-signed certificate).
+ * certificate files (both or neither; without them istiod's CA issues istiod's certificate and renews it).
  */
 public final class WebhookOptions {
     @Option(names = "--webhook-port", defaultValue = "15017",
@@ -17,7 +18,7 @@ public final class WebhookOptions {
     int port;
 
     @Option(names = "--tls-cert-file", paramLabel = "FILE",
-            description = "PEM certificate chain istiod serves the webhooks with (default: self-signed).")
+            description = "PEM certificate chain istiod serves its TLS ports with (default: issued by istiod's CA).")
     Path certFile;
 
     @Option(names = "--tls-key-file", paramLabel = "FILE", description = "PEM private key of --tls-cert-file.")
@@ -27,15 +28,15 @@ public final class WebhookOptions {
         return port;
     }
 
-    /** The serving certificate: from the files when given, else self-signed for istiod in {@code namespace}. */
-    public ServingTls servingTls(String namespace, String domainSuffix) throws IOException {
+    /** The serving certificate from the files, or empty when none were given. */
+    public Optional<ServingTls> servingTlsFromFiles() throws IOException {
         if ((certFile == null) != (keyFile == null)) {
             throw new IllegalArgumentException("--tls-cert-file and --tls-key-file go together");
         }
         if (certFile == null) {
-            return ServingTls.selfSigned(namespace, domainSuffix);
+            return Optional.empty();
         }
         ServingTls.Credentials credentials = PemFiles.read(certFile, keyFile);
-        return ServingTls.of(credentials.key(), credentials.chain());
+        return Optional.of(ServingTls.of(credentials.key(), credentials.chain()));
     }
 }

@@ -37,7 +37,8 @@ class ClusterModeTest {
             Files.writeString(kubeconfig, kubeconfig(kube.getMasterUrl().toString()));
             int xdsPort = freePort();
             Thread istiod = new Thread(() -> new CommandLine(new Istiod()).execute("--kubeconfig", kubeconfig.toString(),
-                    "--xds-port", Integer.toString(xdsPort), "--monitoring-port", "0"), "istiod-under-test");
+                    "--xds-port", Integer.toString(xdsPort), "--secure-xds-port", "0", "--webhook-port", "0",
+                    "--monitoring-port", "0"), "istiod-under-test");
             istiod.start();
             try (ProxylessClient client = ProxylessClient.isolated(ProxylessClient.bootstrap("127.0.0.1:" + xdsPort,
                     "sidecar~127.0.0.2~client.default~default.svc.cluster.local", "default", Map.of("app", "client")))) {
