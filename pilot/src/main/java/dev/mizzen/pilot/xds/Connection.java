@@ -1,41 +1,28 @@
 package dev.mizzen.pilot.xds;
 
-import dev.mizzen.pilot.model.Proxy;
 import dev.mizzen.pilot.push.PushRequest;
+import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
-import io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * One ADS stream of one proxy. Tracks, per type, what the proxy subscribed to, what it was sent, what it
- * acknowledged and which versions it rejected; a rejected version is never sent to it again.
- *
- * <p>Threading: gRPC delivers requests on its executor, pushes arrive from the push executor; both take
- * this object's lock, so state and the response stream see one order.
+ * One state-of-the-world ADS stream of one proxy. Tracks, per type, what the proxy subscribed to, what it
+ * was sent, what it acknowledged and which versions it rejected; a rejected version is never sent to it again.
  */
-final class Connection implements StreamObserver<DiscoveryRequest>, ProxyStream {
+final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
 
-    private final long id;
-    private final ServerCallStreamObserver<DiscoveryResponse> out;
-    private final AdsServer server;
     private final Map<String, Watch> watches = new HashMap<>();
-    private Proxy proxy;
-    private XdsGenerator generator;
-    private long nonces;
-    private int nackCount;
-    private boolean closed;
 
     /** One subscribed type. */
     private static final class Watch {
@@ -51,33 +38,21 @@ final class Connection implements StreamObserver<DiscoveryRequest>, ProxyStream 
     private enum Send { ALWAYS, IF_CHANGED }
 
     Connection(long id, ServerCallStreamObserver<DiscoveryResponse> out, AdsServer server) {
-        this.id = id;
-        this.out = out;
-        this.server = server;
+        super(id, out, server);
     }
 
     @Override
-    public long id() {
-        return id;
+    protected Node node(DiscoveryRequest request) {
+        return request.getNode();
     }
 
     @Override
-    public void onNext(DiscoveryRequest request) {
-        try {
-            handle(request);
-        } catch (RuntimeException e) {
-            LOG.error("ADS stream {} of {}: request failed", id, proxy == null ? "?" : proxy.id(), e);
-            close(Status.INTERNAL.withDescription("request failed: " + e.getMessage()));
-        }
+    protected boolean hasNode(DiscoveryRequest request) {
+        return request.hasNode();
     }
 
-    private synchronized void handle(DiscoveryRequest request) {
-        if (closed) {
-            return;
-        }
-        if (proxy == null && !connect(request)) {
-            return;
-        }
+    @Override
+    protected void handle(DiscoveryRequest request) {
         String type = request.getTypeUrl();
         if (!TypeUrls.PUSH_ORDER.contains(type)) {
             LOG.debug("{} asked for unsupported type {}", proxy.id(), type);
@@ -92,10 +67,7 @@ final class Connection implements StreamObserver<DiscoveryRequest>, ProxyStream 
             if (watch != null) {
                 watch.nacked.add(watch.sentVersion);
             }
-            nackCount++;
-            server.rejects.increment();
-            LOG.warn("NACK from {} for {} version {}: {}", proxy.id(), TypeUrls.shortName(type),
-                    watch == null ? "?" : watch.sentVersion, request.getErrorDetail().getMessage());
+            rejected(type, watch == null ? "?" : watch.sentVersion, request.getErrorDetail().getMessage());
             return;
         }
         Set<String> names = Set.copyOf(request.getResourceNamesList());
@@ -116,19 +88,9 @@ final class Connection implements StreamObserver<DiscoveryRequest>, ProxyStream 
         respond(type, watch, Send.ALWAYS);
     }
 
-    private boolean connect(DiscoveryRequest request) {
-        Optional<StreamBinding> binding = StreamBinding.bind(id, request.getNode(), request.hasNode(), server, this::close);
-        binding.ifPresent(b -> {
-            proxy = b.proxy();
-            generator = b.generator();
-            server.register(this);
-        });
-        return binding.isPresent();
-    }
-
     @Override
     public synchronized void push(PushRequest request) {
-        if (proxy == null || closed) {
+        if (!isOpen()) {
             return;
         }
         for (String type : TypeUrls.PUSH_ORDER) {
@@ -155,7 +117,7 @@ final class Connection implements StreamObserver<DiscoveryRequest>, ProxyStream 
             LOG.debug("{}: not re-sending {} version {}, which it rejected", proxy.id(), TypeUrls.shortName(type), version);
             return;
         }
-        String nonce = Long.toString(++nonces);
+        String nonce = nextNonce();
         DiscoveryResponse.Builder response = DiscoveryResponse.newBuilder()
                 .setTypeUrl(type)
                 .setVersionInfo(version)
@@ -164,73 +126,14 @@ final class Connection implements StreamObserver<DiscoveryRequest>, ProxyStream 
         watch.sentVersion = version;
         watch.sentNonce = nonce;
         watch.sent = resources;
-        out.onNext(response.build());
-        server.responses.increment();
+        send(response.build());
     }
 
     @Override
-    public synchronized Optional<ConnectionStatus> status() {
-        if (proxy == null) {
-            return Optional.empty();
-        }
-        Map<String, String> sent = new HashMap<>();
-        Map<String, String> acked = new HashMap<>();
-        watches.forEach((type, w) -> {
-            if (w.sentVersion != null) {
-                sent.put(type, w.sentVersion);
-            }
-            if (w.ackedVersion != null) {
-                acked.put(type, w.ackedVersion);
-            }
-        });
-        return Optional.of(new ConnectionStatus(proxy.id(), sent, acked, nackCount, subscribedToAllReferences()));
-    }
-
-    /** True when the proxy asked for everything its resources refer to (routes, clusters, endpoints). */
-    private boolean subscribedToAllReferences() {
-        Map<String, List<XdsResource>> held = new HashMap<>();
-        Map<String, Set<String>> subscribed = new HashMap<>();
-        Set<String> wildcards = new HashSet<>();
-        watches.forEach((type, w) -> {
-            held.put(type, w.sent);
-            subscribed.put(type, w.names);
-            if (w.wildcard) {
-                wildcards.add(type);
-            }
-        });
-        return StreamBinding.subscribedToAllReferences(held, subscribed, wildcards);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-        disconnect("stream error: " + Status.fromThrowable(t).getCode());
-    }
-
-    @Override
-    public void onCompleted() {
-        synchronized (this) {
-            if (!closed) {
-                out.onCompleted();
-            }
-        }
-        disconnect("stream closed");
-    }
-
-    private void disconnect(String why) {
-        server.unregister(this);
-        synchronized (this) {
-            closed = true;
-            if (proxy != null) {
-                LOG.info("{} disconnected ({})", proxy.id(), why);
-            }
-        }
-    }
-
-    private synchronized void close(Status status) {
-        if (!closed) {
-            closed = true;
-            server.unregister(this);
-            out.onError(status.asRuntimeException());
-        }
+    protected Collection<TypeView> views() {
+        return watches.entrySet().stream()
+                .map(e -> new TypeView(e.getKey(), e.getValue().sentVersion, e.getValue().ackedVersion,
+                        e.getValue().sent, e.getValue().names, e.getValue().wildcard))
+                .toList();
     }
 }

@@ -1,22 +1,18 @@
 package dev.mizzen.pilot.xds;
 
-import dev.mizzen.pilot.model.Proxy;
 import dev.mizzen.pilot.push.PushRequest;
+import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.Resource;
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
-import io.grpc.stub.StreamObserver;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -24,21 +20,9 @@ import java.util.TreeMap;
  * One incremental (delta) ADS stream: per type, what the proxy subscribed to and the version of each
  * resource it holds; a push sends only resources whose version changed and names those that went away.
  * A rejected resource version is never sent to it again.
- *
- * <p>Threading: requests (gRPC's executor) and pushes (the push executor) take this object's lock.
  */
-final class DeltaConnection implements StreamObserver<DeltaDiscoveryRequest>, ProxyStream {
-    private static final Logger LOG = LoggerFactory.getLogger(DeltaConnection.class);
-
-    private final long id;
-    private final ServerCallStreamObserver<DeltaDiscoveryResponse> out;
-    private final AdsServer server;
+final class DeltaConnection extends AdsStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse> {
     private final Map<String, Subscription> subscriptions = new HashMap<>();
-    private Proxy proxy;
-    private XdsGenerator generator;
-    private long nonces;
-    private int nackCount;
-    private boolean closed;
 
     /** One subscribed type. */
     private static final class Subscription {
@@ -56,39 +40,21 @@ final class DeltaConnection implements StreamObserver<DeltaDiscoveryRequest>, Pr
     }
 
     DeltaConnection(long id, ServerCallStreamObserver<DeltaDiscoveryResponse> out, AdsServer server) {
-        this.id = id;
-        this.out = out;
-        this.server = server;
+        super(id, out, server);
     }
 
     @Override
-    public long id() {
-        return id;
+    protected Node node(DeltaDiscoveryRequest request) {
+        return request.getNode();
     }
 
     @Override
-    public void onNext(DeltaDiscoveryRequest request) {
-        try {
-            handle(request);
-        } catch (RuntimeException e) {
-            LOG.error("delta ADS stream {} of {}: request failed", id, proxy == null ? "?" : proxy.id(), e);
-            close(Status.INTERNAL.withDescription("request failed: " + e.getMessage()));
-        }
+    protected boolean hasNode(DeltaDiscoveryRequest request) {
+        return request.hasNode();
     }
 
-    private synchronized void handle(DeltaDiscoveryRequest request) {
-        if (closed) {
-            return;
-        }
-        if (proxy == null) {
-            Optional<StreamBinding> binding = StreamBinding.bind(id, request.getNode(), request.hasNode(), server, this::close);
-            if (binding.isEmpty()) {
-                return;
-            }
-            proxy = binding.get().proxy();
-            generator = binding.get().generator();
-            server.register(this);
-        }
+    @Override
+    protected void handle(DeltaDiscoveryRequest request) {
         String type = request.getTypeUrl();
         if (!TypeUrls.PUSH_ORDER.contains(type)) {
             return;
@@ -107,10 +73,7 @@ final class DeltaConnection implements StreamObserver<DeltaDiscoveryRequest>, Pr
             if (request.hasErrorDetail()) {
                 Subscription rejecting = sub;
                 sub.pending.forEach((name, version) -> rejecting.rejected.add(name + "@" + version));
-                nackCount++;
-                server.rejects.increment();
-                LOG.warn("NACK from {} for {} (delta) version {}: {}", proxy.id(), TypeUrls.shortName(type),
-                        sub.sentVersion, request.getErrorDetail().getMessage());
+                rejected(type, sub.sentVersion + " (delta)", request.getErrorDetail().getMessage());
             } else {
                 sub.held.putAll(sub.pending);
                 sub.ackedVersion = sub.sentVersion;
@@ -141,7 +104,7 @@ final class DeltaConnection implements StreamObserver<DeltaDiscoveryRequest>, Pr
 
     @Override
     public synchronized void push(PushRequest request) {
-        if (proxy == null || closed) {
+        if (!isOpen()) {
             return;
         }
         for (String type : TypeUrls.PUSH_ORDER) {
@@ -181,71 +144,18 @@ final class DeltaConnection implements StreamObserver<DeltaDiscoveryRequest>, Pr
         if (response.getResourcesCount() == 0 && response.getRemovedResourcesCount() == 0) {
             return;
         }
-        String nonce = Long.toString(++nonces);
+        String nonce = nextNonce();
         sub.sentVersion = StreamBinding.version(resources);
         sub.pending = pending;
         sub.pendingNonce = nonce;
-        out.onNext(response.setSystemVersionInfo(sub.sentVersion).setNonce(nonce).build());
-        server.responses.increment();
+        send(response.setSystemVersionInfo(sub.sentVersion).setNonce(nonce).build());
     }
 
     @Override
-    public synchronized Optional<ConnectionStatus> status() {
-        if (proxy == null) {
-            return Optional.empty();
-        }
-        Map<String, String> sent = new HashMap<>();
-        Map<String, String> acked = new HashMap<>();
-        Map<String, List<XdsResource>> held = new HashMap<>();
-        Map<String, Set<String>> subscribed = new HashMap<>();
-        Set<String> wildcards = new HashSet<>();
-        subscriptions.forEach((type, s) -> {
-            if (s.sentVersion != null) {
-                sent.put(type, s.sentVersion);
-            }
-            if (s.ackedVersion != null) {
-                acked.put(type, s.ackedVersion);
-            }
-            held.put(type, s.current);
-            subscribed.put(type, s.names);
-            if (s.wildcard) {
-                wildcards.add(type);
-            }
-        });
-        return Optional.of(new ConnectionStatus(proxy.id(), sent, acked, nackCount,
-                StreamBinding.subscribedToAllReferences(held, subscribed, wildcards)));
-    }
-
-    @Override
-    public void onError(Throwable t) {
-        disconnect("stream error: " + Status.fromThrowable(t).getCode());
-    }
-
-    @Override
-    public void onCompleted() {
-        synchronized (this) {
-            if (!closed) {
-                out.onCompleted();
-            }
-        }
-        disconnect("stream closed");
-    }
-
-    private void disconnect(String why) {
-        server.unregister(this);
-        synchronized (this) {
-            closed = true;
-            if (proxy != null) {
-                LOG.info("{} disconnected ({})", proxy.id(), why);
-            }
-        }
-    }
-
-    private synchronized void close(Status status) {
-        if (!closed) {
-            closed = true;
-            server.unregister(this);
-            out.onError(status.asRuntimeException());
-        }
+    protected Collection<TypeView> views() {
+        return subscriptions.entrySet().stream()
+                .map(e -> new TypeView(e.getKey(), e.getValue().sentVersion, e.getValue().ackedVersion,
+                        e.getValue().current, e.getValue().names, e.getValue().wildcard))
+                .toList();
     }
 }

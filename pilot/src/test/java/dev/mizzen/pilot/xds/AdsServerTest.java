@@ -101,7 +101,7 @@ class AdsServerTest {
     void aRejectedVersionIsNeverSentAgainButTheNextOneIs() throws Exception {
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
-        ((Logger) LoggerFactory.getLogger(Connection.class)).addAppender(log);
+        ((Logger) LoggerFactory.getLogger(AdsStream.class)).addAppender(log);
 
         requests.onNext(request().build());
         DiscoveryResponse first = next();
