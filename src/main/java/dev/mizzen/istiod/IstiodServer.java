@@ -100,10 +100,16 @@ public final class IstiodServer implements AutoCloseable {
 
         Citadel citadel = Citadel.start(settings.citadel(), client, meters);
         parts.add(citadel);
+        ExecutorService webhookUpdates = Executors.newSingleThreadExecutor(named("mizzen-webhook-config"));
+        parts.add(webhookUpdates::shutdownNow);
         ServingTls tls = servingTls.orElseGet(() -> {
             var first = citadel.servingCertificate().current();
             ServingTls issued = ServingTls.of(first.key(), first.chain());
-            citadel.servingCertificate().subscribe(issued::update);
+            citadel.servingCertificate().subscribe((key, chain) -> {
+                issued.update(key, chain);
+                // a new root (rotation) must reach the apiserver's trust in the webhooks too
+                webhookUpdates.execute(() -> WebhookConfigurations.update(client, settings.namespace(), citadel.rootsPem()));
+            });
             return issued;
         });
 
