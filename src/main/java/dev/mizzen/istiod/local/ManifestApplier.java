@@ -4,6 +4,7 @@ import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.galley.config.KubeConfigStore;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
@@ -64,10 +65,16 @@ public final class ManifestApplier {
             if (object instanceof GenericKubernetesResource) {
                 throw new IllegalArgumentException(doc.apiVersion() + " " + doc.kind() + " is not a kind Mizzen knows");
             }
-            object.getMetadata().setNamespace(namespace);
             object.getMetadata().setResourceVersion(null);
-            client.resource(object).inNamespace(namespace).createOr(NonDeletingOperation::update);
-            return new ObjectRef(doc.apiVersion(), doc.kind(), namespace, doc.name());
+            if (object instanceof Namespaced) {
+                object.getMetadata().setNamespace(namespace);
+                client.resource(object).inNamespace(namespace).createOr(NonDeletingOperation::update);
+                return new ObjectRef(doc.apiVersion(), doc.kind(), namespace, doc.name());
+            }
+            // cluster-scoped (Namespace, ClusterRole, webhook configurations): no namespace
+            object.getMetadata().setNamespace(null);
+            client.resource(object).createOr(NonDeletingOperation::update);
+            return new ObjectRef(doc.apiVersion(), doc.kind(), "", doc.name());
         } catch (KubernetesClientException e) {
             throw new IllegalArgumentException("the apiserver refused " + doc.kind() + " " + namespace + "/" + doc.name()
                     + ": " + e.getMessage(), e);
@@ -81,9 +88,12 @@ public final class ManifestApplier {
                     .inNamespace(ref.namespace()).withName(ref.name()).delete();
         } else {
             HasMetadata stub = client.getKubernetesSerialization().convertValue(Map.of(
-                    "apiVersion", ref.apiVersion(), "kind", ref.kind(),
-                    "metadata", Map.of("name", ref.name(), "namespace", ref.namespace())), HasMetadata.class);
-            client.resource(stub).inNamespace(ref.namespace()).delete();
+                    "apiVersion", ref.apiVersion(), "kind", ref.kind(), "metadata", Map.of("name", ref.name())), HasMetadata.class);
+            if (stub instanceof Namespaced) {
+                client.resource(stub).inNamespace(ref.namespace()).delete();
+            } else {
+                client.resource(stub).delete();
+            }
         }
     }
 }
