@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +36,8 @@ import java.util.function.Function;
  */
 public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(AdsServer.class);
+    /** How many tasks a push's fan-out is split into (more than the executor has threads, for balance). */
+    private static final int PUSH_TASKS = 64;
 
     private final Function<Proxy, Optional<XdsGenerator>> generators;
     private final ExecutorService pushExecutor;
@@ -70,13 +73,21 @@ public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDi
                 (ServerCallStreamObserver<DeltaDiscoveryResponse>) responses, this);
     }
 
-    /** Swaps in a new push and sends each connected proxy what changed for it. Returns when all were sent. */
+    /**
+     * Swaps in a new push and sends each connected proxy what changed for it. Returns when all were sent.
+     * Connections go to the executor in {@value #PUSH_TASKS} slices, not one task each: with thousands of
+     * connections and an endpoint push that concerns a few, queueing a task per connection cost more than
+     * deciding, per connection, that there is nothing to send.
+     */
     public void push(PushSnapshot snapshot, PushRequest request) {
         current.set(snapshot);
-        List<Future<?>> sent = connections.values().stream()
-                .map(c -> pushExecutor.submit(() -> c.push(request)))
-                .<Future<?>>map(f -> f)
-                .toList();
+        List<ProxyStream> streams = List.copyOf(connections.values());
+        int slice = Math.max(1, (streams.size() + PUSH_TASKS - 1) / PUSH_TASKS);
+        List<Future<?>> sent = new ArrayList<>();
+        for (int from = 0; from < streams.size(); from += slice) {
+            List<ProxyStream> part = streams.subList(from, Math.min(streams.size(), from + slice));
+            sent.add(pushExecutor.submit(() -> part.forEach(c -> pushTo(c, request))));
+        }
         for (Future<?> f : sent) {
             try {
                 f.get();
@@ -86,6 +97,14 @@ public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDi
             } catch (Exception e) {
                 LOG.error("push to a proxy failed", e);
             }
+        }
+    }
+
+    private static void pushTo(ProxyStream connection, PushRequest request) {
+        try {
+            connection.push(request);
+        } catch (RuntimeException e) {
+            LOG.error("push to a proxy failed", e);
         }
     }
 

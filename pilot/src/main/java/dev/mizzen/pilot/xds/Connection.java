@@ -27,6 +27,8 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
     /** One subscribed type. */
     private static final class Watch {
         Set<String> names = Set.of();
+        /** the service hosts of {@code names}, for deciding cheaply whether an endpoint push concerns it */
+        Set<String> hosts = Set.of();
         boolean wildcard;
         String sentVersion;
         String sentNonce;
@@ -53,11 +55,13 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
 
     @Override
     protected void handle(DiscoveryRequest request) {
-        String type = request.getTypeUrl();
-        if (!TypeUrls.PUSH_ORDER.contains(type)) {
-            LOG.debug("{} asked for unsupported type {}", proxy.id(), type);
+        int known = TypeUrls.PUSH_ORDER.indexOf(request.getTypeUrl());
+        if (known < 0) {
+            LOG.debug("{} asked for unsupported type {}", proxy.id(), request.getTypeUrl());
             return;
         }
+        // the constant and canonical names: cache keys built from them compare by reference
+        String type = TypeUrls.PUSH_ORDER.get(known);
         Watch watch = watches.get(type);
         if (watch != null && !request.getResponseNonce().isEmpty()
                 && !request.getResponseNonce().equals(watch.sentNonce)) {
@@ -70,7 +74,7 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
             rejected(type, watch == null ? "?" : watch.sentVersion, request.getErrorDetail().getMessage());
             return;
         }
-        Set<String> names = Set.copyOf(request.getResourceNamesList());
+        Set<String> names = StreamBinding.canonicalNames(request.getResourceNamesList());
         if (watch == null) {
             watch = new Watch();
             watch.wildcard = names.contains("*")
@@ -85,6 +89,7 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
             }
         }
         watch.names = names;
+        watch.hosts = type.equals(TypeUrls.ENDPOINT) ? StreamBinding.hostsOf(names) : Set.of();
         respond(type, watch, Send.ALWAYS);
     }
 
@@ -95,7 +100,7 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
         }
         for (String type : TypeUrls.PUSH_ORDER) {
             Watch watch = watches.get(type);
-            if (watch != null && StreamBinding.concerns(request, type, watch.wildcard, watch.names)) {
+            if (watch != null && StreamBinding.concernsHosts(request, type, watch.wildcard, watch.hosts)) {
                 respond(type, watch, Send.IF_CHANGED);
             }
         }

@@ -52,8 +52,9 @@ public final class ProxyParser {
         } else if (!parts[1].isEmpty()) {
             ips.add(parts[1]);
         }
-        return new Proxy(id, type, ips, podName, namespace, dnsDomain, labels(metadata),
-                string(metadata, "SERVICE_ACCOUNT"), string(metadata, "GENERATOR"), flat(metadata));
+        // canonical strings for what groups proxies: many proxies share them and cache keys compare them
+        return new Proxy(id, type, ips, podName, namespace.intern(), dnsDomain.intern(), labels(metadata),
+                string(metadata, "SERVICE_ACCOUNT"), string(metadata, "GENERATOR").intern(), flat(metadata));
     }
 
     private static String string(Struct struct, String key) {
@@ -69,7 +70,7 @@ public final class ProxyParser {
         Map<String, String> labels = new HashMap<>();
         value.getStructValue().getFieldsMap().forEach((k, v) -> {
             if (v.hasStringValue()) {
-                labels.put(k, v.getStringValue());
+                labels.put(k.intern(), v.getStringValue().intern());
             }
         });
         return labels;

@@ -1,6 +1,5 @@
 package dev.mizzen.pilot.xds;
 
-import dev.mizzen.pilot.model.ClusterName;
 import dev.mizzen.pilot.model.Proxy;
 import dev.mizzen.pilot.push.PushRequest;
 import io.envoyproxy.envoy.config.core.v3.Node;
@@ -18,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Who is on a stream and what generates its config: bound from the node of the stream's first request.
@@ -62,27 +62,80 @@ record StreamBinding(Proxy proxy, XdsGenerator generator) {
             return true;
         }
         for (String name : names) {
-            if (ClusterName.parse(name).map(c -> request.hostsUpdated().contains(c.hostname())).orElse(false)) {
+            if (request.hostsUpdated().contains(XdsCache.hostOf(name))) {
                 return true;
             }
         }
         return false;
     }
 
+    /**
+     * {@link #concerns} for a subscription whose service hosts ({@link #hostsOf} its names) were computed when
+     * it changed: an endpoint push then costs a lookup per updated host, not a parse per subscribed name.
+     */
+    static boolean concernsHosts(PushRequest request, String type, boolean wildcard, Set<String> hosts) {
+        if (request.isFull()) {
+            return true;
+        }
+        if (!type.equals(TypeUrls.ENDPOINT)) {
+            return false;
+        }
+        if (wildcard) {
+            return true;
+        }
+        for (String host : request.hostsUpdated()) {
+            if (hosts.contains(host)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The service hosts of cluster names, as {@link #concerns} reads them. */
+    static Set<String> hostsOf(Collection<String> clusterNames) {
+        return clusterNames.stream().map(n -> XdsCache.hostOf(n).intern()).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * The subscribed names, each as the one canonical (interned) string: thousands of streams asking for
+     * the same resources then share the strings, and the cache keys made of them compare by reference.
+     */
+    static Set<String> canonicalNames(Collection<String> names) {
+        return names.stream().map(String::intern).collect(Collectors.toUnmodifiableSet());
+    }
+
     /** A hash of what a response holds, so equal content gets an equal version, across restarts too. */
     static String version(Collection<XdsResource> resources) {
+        MessageDigest digest = SHA_256.get();
+        digest.reset();
+        for (XdsResource r : byName(resources)) {
+            digest.update(r.name().getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(r.version().getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) '\n');
+        }
+        return HexFormat.of().formatHex(digest.digest(), 0, 8);
+    }
+
+    /** One digest per thread: versions are computed for every response of every push. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            resources.stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(r -> {
-                digest.update(r.name().getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-                digest.update(r.version().getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) '\n');
-            });
-            return HexFormat.of().formatHex(digest.digest(), 0, 8);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    /** The resources sorted by name; generators mostly return them sorted already, which is then kept. */
+    private static Collection<XdsResource> byName(Collection<XdsResource> resources) {
+        String previous = null;
+        for (XdsResource r : resources) {
+            if (previous != null && previous.compareTo(r.name()) > 0) {
+                return resources.stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
+            }
+            previous = r.name();
+        }
+        return resources;
     }
 
     /**

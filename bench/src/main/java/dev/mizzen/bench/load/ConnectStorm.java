@@ -1,0 +1,50 @@
+package dev.mizzen.bench.load;
+
+import dev.mizzen.bench.measure.Percentiles;
+import dev.mizzen.bench.measure.ProcessProbe;
+import dev.mizzen.bench.proxy.ProxyFleet;
+import dev.mizzen.istiod.IstiodServer;
+import dev.mizzen.pilot.xds.ConnectionStatus;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every proxy connects at once; the storm lasts until the last one holds its whole config, ACKed (as the
+ * proxies see it). istiod's own view ({@code AdsServer.status()}) is read once afterwards as a check.
+ */
+final class ConnectStorm {
+    private static final int STATUS_ATTEMPTS = 5;
+    private ConnectStorm() {
+    }
+
+    /**
+     * @param nanos          from the first stream opened to the last proxy converged; -1 when not all did
+     * @param spread         from the first stream opened to each proxy's convergence
+     * @param cpu            CPU time the storm took
+     * @param serverInSync   proxies istiod counts as in sync (everything sent was ACKed and referenced)
+     * @param serverNacks    NACKs istiod counted
+     */
+    record Result(long nanos, Percentiles spread, ProcessProbe.Cpu cpu, int converged, int serverConnections,
+                  int serverInSync, int serverNacks) {
+    }
+
+    static Result run(ProxyFleet fleet, IstiodServer istiod, Duration timeout) throws InterruptedException {
+        ProcessProbe.Cpu before = ProcessProbe.cpu();
+        long start = fleet.connectAll();
+        boolean all = fleet.awaitFirstConverged(timeout);
+        ProcessProbe.Cpu cpu = ProcessProbe.cpu().minus(before);
+        long nanos = all ? fleet.lastFirstConvergedNanos() - start : -1;
+        Percentiles spread = Percentiles.of(fleet.firstConvergedTimes().stream().map(t -> t - start).toList());
+        List<ConnectionStatus> status = istiod.ads().status();
+        int inSync = (int) status.stream().filter(ConnectionStatus::inSync).count();
+        // the last ACKs may still be on their way to istiod: look again a few times
+        for (int attempt = 0; attempt < STATUS_ATTEMPTS && inSync < fleet.size(); attempt++) {
+            Thread.sleep(1_000);
+            status = istiod.ads().status();
+            inSync = (int) status.stream().filter(ConnectionStatus::inSync).count();
+        }
+        int nacks = status.stream().mapToInt(ConnectionStatus::nacks).sum();
+        return new Result(nanos, spread, cpu, fleet.firstConverged(), status.size(), inSync, nacks);
+    }
+}
