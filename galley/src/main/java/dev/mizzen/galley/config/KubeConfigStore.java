@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The config store fed by fabric8 informers on Istio's config kinds. Every object is read into its typed
@@ -49,6 +50,8 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
     private final Map<ConfigKind, Map<ConfigKey, Config<?>>> configs = new EnumMap<>(ConfigKind.class);
     private final List<ConfigListener> listeners = new CopyOnWriteArrayList<>();
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+    /** Objects each kind's handler has taken in: an informer has synced when it listed, before its handler ran. */
+    private final Map<ConfigKind, AtomicLong> handled = new EnumMap<>(ConfigKind.class);
 
     public KubeConfigStore(KubernetesClient client, ConfigValidator validator, MeterRegistry meters) {
         this.client = client;
@@ -73,6 +76,7 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
     /** Starts one informer per kind; returns once they are started. */
     public void start() {
         for (ConfigKind kind : ConfigKind.values()) {
+            handled.put(kind, new AtomicLong());
             informers.add(client.genericKubernetesResources(resourceContext(kind)).inAnyNamespace()
                     .inform(new Handler(kind), 0));
         }
@@ -80,7 +84,17 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
 
     @Override
     public boolean hasSynced() {
-        return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+        if (informers.isEmpty()) {
+            return false;
+        }
+        ConfigKind[] kinds = ConfigKind.values();
+        for (int i = 0; i < informers.size(); i++) {
+            SharedIndexInformer<GenericKubernetesResource> informer = informers.get(i);
+            if (!informer.hasSynced() || handled.get(kinds[i]).get() < informer.getStore().list().size()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -185,6 +199,7 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
         @Override
         public void onAdd(GenericKubernetesResource obj) {
             safely(() -> upsert(kind, obj), obj);
+            handled.get(kind).incrementAndGet();
         }
 
         @Override

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -39,7 +40,7 @@ public final class KubeServiceRegistry implements ServiceRegistry, AutoCloseable
     private final KubernetesClient client;
     private final String domainSuffix;
     private PushListener listener = request -> { };
-    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final List<Watched> informers = new ArrayList<>();
 
     private final Map<String, Service> services = new HashMap<>();
     private final Map<String, Pod> pods = new HashMap<>();
@@ -49,6 +50,16 @@ public final class KubeServiceRegistry implements ServiceRegistry, AutoCloseable
     private final Map<String, TlsCredential> credentials = new HashMap<>();
 
     private record SliceState(EndpointSlice slice, String hostname, List<Endpoint> endpoints) {
+    }
+
+    /**
+     * An informer and how many objects its handler has taken in: an informer counts as synced when it has
+     * listed, which is before its handler has seen the objects; the registry is synced when both are done.
+     */
+    private record Watched(SharedIndexInformer<?> informer, AtomicLong handled) {
+        boolean synced() {
+            return informer.hasSynced() && handled.get() >= informer.getStore().list().size();
+        }
     }
 
     public KubeServiceRegistry(KubernetesClient client, String domainSuffix) {
@@ -64,16 +75,23 @@ public final class KubeServiceRegistry implements ServiceRegistry, AutoCloseable
         synchronized (this) {
             this.listener = pushes;
         }
-        informers.add(client.pods().inAnyNamespace().inform(handler(this::podChanged, this::podDeleted), 0));
-        informers.add(client.services().inAnyNamespace().inform(handler(this::serviceChanged, this::serviceDeleted), 0));
-        informers.add(client.discovery().v1().endpointSlices().inAnyNamespace()
-                .inform(handler(this::sliceChanged, this::sliceDeleted), 0));
-        informers.add(client.secrets().inAnyNamespace().inform(handler(this::secretChanged, this::secretDeleted), 0));
+        AtomicLong pods = new AtomicLong();
+        informers.add(new Watched(client.pods().inAnyNamespace()
+                .inform(handler(this::podChanged, this::podDeleted, pods), 0), pods));
+        AtomicLong services = new AtomicLong();
+        informers.add(new Watched(client.services().inAnyNamespace()
+                .inform(handler(this::serviceChanged, this::serviceDeleted, services), 0), services));
+        AtomicLong slices = new AtomicLong();
+        informers.add(new Watched(client.discovery().v1().endpointSlices().inAnyNamespace()
+                .inform(handler(this::sliceChanged, this::sliceDeleted, slices), 0), slices));
+        AtomicLong secrets = new AtomicLong();
+        informers.add(new Watched(client.secrets().inAnyNamespace()
+                .inform(handler(this::secretChanged, this::secretDeleted, secrets), 0), secrets));
     }
 
     @Override
     public boolean hasSynced() {
-        return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+        return !informers.isEmpty() && informers.stream().allMatch(Watched::synced);
     }
 
     @Override
@@ -83,7 +101,7 @@ public final class KubeServiceRegistry implements ServiceRegistry, AutoCloseable
 
     @Override
     public void close() {
-        informers.forEach(SharedIndexInformer::close);
+        informers.forEach(w -> w.informer().close());
     }
 
     // --- Services
@@ -244,11 +262,13 @@ public final class KubeServiceRegistry implements ServiceRegistry, AutoCloseable
     }
 
     /** Wraps a handler so that one bad object is logged and skipped instead of stopping the informer. */
-    private static <T extends HasMetadata> ResourceEventHandler<T> handler(Consumer<T> onChange, Consumer<T> onDelete) {
+    private static <T extends HasMetadata> ResourceEventHandler<T> handler(Consumer<T> onChange, Consumer<T> onDelete,
+                                                                          AtomicLong added) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
                 safely(onChange, obj);
+                added.incrementAndGet();
             }
 
             @Override

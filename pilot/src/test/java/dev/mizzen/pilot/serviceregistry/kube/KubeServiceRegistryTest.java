@@ -105,6 +105,20 @@ class KubeServiceRegistryTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> registry.snapshot().endpoints(HOST).isEmpty());
     }
 
+    @Test
+    void onceSyncedTheSnapshotHoldsEveryObjectThatExistedAtStart() {
+        for (int i = 0; i < 200; i++) {
+            kube.resource(new ServiceBuilder().withNewMetadata().withName("svc-" + i).withNamespace("default").endMetadata()
+                    .withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec().build()).create();
+        }
+        try (KubeServiceRegistry fresh = new KubeServiceRegistry(kube, "cluster.local")) {
+            fresh.start(request -> { });
+            await().atMost(Duration.ofSeconds(10)).until(fresh::hasSynced);
+            // synced means the handlers saw the initial list, not just that the informers listed it
+            assertThat(fresh.snapshot().services()).hasSize(200);
+        }
+    }
+
     private static io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice slice(boolean ready) {
         return new EndpointSliceBuilder().withNewMetadata().withName("reviews-abc").withNamespace("default")
                 .withLabels(Map.of("kubernetes.io/service-name", "reviews")).endMetadata()
