@@ -40,6 +40,8 @@ class ClusterModeTest {
                     "--xds-port", Integer.toString(xdsPort), "--secure-xds-port", "0", "--webhook-port", "0",
                     "--monitoring-port", "0"), "istiod-under-test");
             istiod.start();
+            // connect once istiod listens: a client that finds the port closed backs off for seconds
+            await().atMost(MeshFixture.TIMEOUT).until(() -> listening(xdsPort));
             try (ProxylessClient client = ProxylessClient.isolated(ProxylessClient.bootstrap("127.0.0.1:" + xdsPort,
                     "sidecar~127.0.0.2~client.default~default.svc.cluster.local", "default", Map.of("app", "client")))) {
                 bookinfo.register(kube);
@@ -91,6 +93,14 @@ class ClusterModeTest {
                 - name: test
                   user: {token: test-token}
                 """.formatted(server);
+    }
+
+    private static boolean listening(int port) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static int freePort() throws IOException {
