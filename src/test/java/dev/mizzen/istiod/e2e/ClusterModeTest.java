@@ -69,7 +69,7 @@ class ClusterModeTest {
                         .equals(Set.of("error:UNAVAILABLE")));
 
                 kube.resource(bookinfo.service("details")).delete();
-                await().atMost(MeshFixture.TIMEOUT).until(() -> !client.tally("details:9080", Map.of(), 3).containsKey("details v1"));
+                await().atMost(MeshFixture.TIMEOUT).until(() -> !client.tally("details:9080", Map.of(), 1).containsKey("details v1"));
                 assertThat(client.tally("productpage:9080", Map.of(), 5)).containsExactly(Map.entry("productpage v1", 5));
             } finally {
                 istiod.interrupt();
