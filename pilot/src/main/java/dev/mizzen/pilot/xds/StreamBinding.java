@@ -104,8 +104,31 @@ record StreamBinding(Proxy proxy, XdsGenerator generator) {
         return names.stream().map(String::intern).collect(Collectors.toUnmodifiableSet());
     }
 
-    /** A hash of what a response holds, so equal content gets an equal version, across restarts too. */
+    /**
+     * True when a request names what a subscription holds: as many names, each of them held. A request that
+     * repeated a name and left out another would pass too; xDS clients do not repeat names, and the effect
+     * would only be to keep sending the left-out resource.
+     */
+    static boolean sameNames(List<String> asked, Set<String> held) {
+        if (asked.size() != held.size()) {
+            return false;
+        }
+        for (String name : asked) {
+            if (!held.contains(name)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A hash of what a response holds, so equal content gets an equal version, across restarts too. A list
+     * from the cache ({@link ResourceList}) computes it once for all the streams it is sent to.
+     */
     static String version(Collection<XdsResource> resources) {
+        if (resources instanceof ResourceList list) {
+            return list.version();
+        }
         MessageDigest digest = SHA_256.get();
         digest.reset();
         for (XdsResource r : byName(resources)) {

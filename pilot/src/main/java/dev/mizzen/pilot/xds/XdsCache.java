@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 /**
  * Generated resources of one push, shared by every proxy of a group. Config-derived entries live as long as
  * the config does (a full push starts a new cache); endpoint entries are dropped per service host when only
- * endpoints change.
+ * endpoints change; whole responses by name set live for one push. Lists it hands out carry their response
+ * version, computed once.
  *
  * <p>Threading: lock-free maps; two threads may generate the same entry once each, the first stored wins.
  */
@@ -23,9 +24,20 @@ public final class XdsCache {
     public record Key(String typeUrl, String name, Object scope) {
     }
 
+    /**
+     * What a response for a set of names depends on: the names, and what else the resources depend on.
+     *
+     * @param names the subscribed names (equal sets make equal keys)
+     * @param scope as in {@link Key#scope}
+     */
+    public record Names(Set<String> names, Object scope) {
+    }
+
     private final ConcurrentMap<Key, Optional<XdsResource>> configEntries;
     private final ConcurrentMap<Key, List<XdsResource>> configLists;
     private final ConcurrentMap<Key, Optional<XdsResource>> endpointEntries;
+    /** whole responses by name set, for this push only: never carried into the next one */
+    private final ConcurrentMap<Key, List<XdsResource>> responses = new ConcurrentHashMap<>();
 
     public XdsCache() {
         this(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
@@ -40,12 +52,26 @@ public final class XdsCache {
 
     /** A whole set of config-derived resources generated at once (wildcard CDS/LDS of Envoy). */
     public List<XdsResource> getAll(Key key, Supplier<List<XdsResource>> generate) {
-        List<XdsResource> cached = configLists.get(key);
+        return shared(configLists, key, generate);
+    }
+
+    /**
+     * A response for a set of names ({@link Names} in the key's scope), generated once per push and shared
+     * by every stream that subscribes to equal names alike: a thousand sidecars of a namespace ask for the
+     * same 1,300 endpoint sets. It lives for this push only, since any endpoint push may change any of it.
+     */
+    public List<XdsResource> getResponse(Key key, Supplier<List<XdsResource>> generate) {
+        return shared(responses, key, generate);
+    }
+
+    private static List<XdsResource> shared(ConcurrentMap<Key, List<XdsResource>> map, Key key,
+                                            Supplier<List<XdsResource>> generate) {
+        List<XdsResource> cached = map.get(key);
         if (cached != null) {
             return cached;
         }
-        List<XdsResource> made = List.copyOf(generate.get());
-        List<XdsResource> raced = configLists.putIfAbsent(key, made);
+        List<XdsResource> made = ResourceList.of(generate.get());
+        List<XdsResource> raced = map.putIfAbsent(key, made);
         return raced == null ? made : raced;
     }
 

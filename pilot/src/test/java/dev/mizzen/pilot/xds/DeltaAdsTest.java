@@ -15,6 +15,8 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -37,9 +39,13 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Incremental ADS as Envoy speaks it: only what changed is sent, and what went away is named. */
+/**
+ * Incremental updates as Envoy takes them: over delta ADS only what changed is sent and what went away is
+ * named; over state-of-the-world ADS an endpoint push carries only the endpoint sets that changed.
+ */
 class DeltaAdsTest {
     private static final String REVIEWS_EDS = "outbound|9080||reviews.default.svc.cluster.local";
+    private static final String RATINGS_EDS = "outbound|9080||ratings.default.svc.cluster.local";
 
     private AdsServer ads;
     private Server server;
@@ -153,6 +159,50 @@ class DeltaAdsTest {
         requests.onNext(request(TypeUrls.CLUSTER).putAllInitialResourceVersions(held).build());
         DeltaDiscoveryResponse again = next();
         assertThat(again.getResourcesList()).extracting(r -> r.getName()).containsExactly(REVIEWS_EDS);
+    }
+
+    @Test
+    void anEndpointPushOverStateOfTheWorldCarriesOnlyTheChangedSets() throws Exception {
+        BlockingQueue<DiscoveryResponse> sotw = new LinkedBlockingQueue<>();
+        StreamObserver<DiscoveryRequest> stream = AggregatedDiscoveryServiceGrpc.newStub(channel)
+                .streamAggregatedResources(new StreamObserver<>() {
+                    @Override
+                    public void onNext(DiscoveryResponse value) {
+                        sotw.add(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        Node node = request(TypeUrls.ENDPOINT).getNode();
+        List<String> names = List.of(REVIEWS_EDS, RATINGS_EDS);
+        stream.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(TypeUrls.ENDPOINT).addAllResourceNames(names).build());
+        DiscoveryResponse all = sotw.poll(10, TimeUnit.SECONDS);
+        assertThat(all).isNotNull();
+        assertThat(all.getResourcesCount()).isEqualTo(2);
+        stream.onNext(DiscoveryRequest.newBuilder().setTypeUrl(TypeUrls.ENDPOINT).addAllResourceNames(names)
+                .setVersionInfo(all.getVersionInfo()).setResponseNonce(all.getNonce()).build());
+
+        RegistrySnapshot fewer = withoutEndpoint(BookinfoRegistry.snapshot(), "reviews.default.svc.cluster.local", "10.1.0.4");
+        ads.push(snapshot(fewer), PushRequest.endpoints("reviews.default.svc.cluster.local"));
+        DiscoveryResponse update = sotw.poll(10, TimeUnit.SECONDS);
+        assertThat(update).isNotNull();
+        assertThat(update.getVersionInfo()).isNotEqualTo(all.getVersionInfo());
+        assertThat(update.getResourcesList()).singleElement().satisfies(r -> {
+            ClusterLoadAssignment reviews = r.unpack(ClusterLoadAssignment.class);
+            assertThat(reviews.getClusterName()).isEqualTo(REVIEWS_EDS);
+            assertThat(reviews.getEndpoints(0).getLbEndpointsCount()).isEqualTo(2);
+        });
+        stream.onNext(DiscoveryRequest.newBuilder().setTypeUrl(TypeUrls.ENDPOINT).addAllResourceNames(names)
+                .setVersionInfo(update.getVersionInfo()).setResponseNonce(update.getNonce()).build());
+        // an ACK needs no answer, and the unchanged ratings set is never sent again
+        assertThat(sotw.poll(200, TimeUnit.MILLISECONDS)).isNull();
+        stream.onCompleted();
     }
 
     private static RegistrySnapshot withoutEndpoint(RegistrySnapshot registry, String host, String address) {

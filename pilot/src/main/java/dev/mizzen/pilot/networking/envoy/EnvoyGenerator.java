@@ -6,6 +6,7 @@ import dev.mizzen.pilot.model.ProxyType;
 import dev.mizzen.pilot.model.PushContext;
 import dev.mizzen.pilot.networking.endpoint.EndpointBuilder;
 import dev.mizzen.pilot.networking.envoy.cluster.EnvoyClusters;
+import dev.mizzen.pilot.networking.envoy.cluster.OutboundClusters;
 import dev.mizzen.pilot.networking.envoy.gateway.GatewayListeners;
 import dev.mizzen.pilot.networking.envoy.gateway.GatewayRoutes;
 import dev.mizzen.pilot.networking.envoy.listener.SidecarInboundListener;
@@ -27,7 +28,8 @@ import java.util.TreeSet;
 
 /**
  * The generator for Envoy, sidecars and gateways alike. CDS and LDS are built whole (Envoy subscribes to
- * them as wildcards) and cached per proxy group; RDS, EDS and SDS per name.
+ * them as wildcards) and cached per proxy group, CDS from outbound clusters cached per service port and
+ * proxy namespace; RDS, EDS and SDS per name, and their responses per set of names for one push.
  */
 public final class EnvoyGenerator implements XdsGenerator {
     private static final String ALL = "*";
@@ -36,13 +38,23 @@ public final class EnvoyGenerator implements XdsGenerator {
     public List<XdsResource> generate(Proxy proxy, PushSnapshot push, String typeUrl, Set<String> names) {
         return switch (typeUrl) {
             case TypeUrls.CLUSTER -> filter(push.cache().getAll(new XdsCache.Key(typeUrl, ALL, proxy.group()),
-                    () -> EnvoyClusters.build(proxy, push.context()).stream().map(c -> XdsResource.of(c.getName(), c)).toList()),
-                    names);
+                    () -> clusters(proxy, push)), names);
             case TypeUrls.LISTENER -> filter(push.cache().getAll(new XdsCache.Key(typeUrl, ALL, proxy.group()),
                     () -> listeners(proxy, push.context()).stream().map(l -> XdsResource.of(l.getName(), l)).toList()),
                     names);
             default -> byName(proxy, push, typeUrl, names);
         };
+    }
+
+    /**
+     * CDS of one proxy group, each service port's outbound clusters cached per proxy namespace: groups of one
+     * namespace (workloads with different labels) share them instead of building and packing them each.
+     */
+    private static List<XdsResource> clusters(Proxy proxy, PushSnapshot push) {
+        return EnvoyClusters.resources(proxy, push.context(), (service, port) -> push.cache().getAll(
+                new XdsCache.Key(TypeUrls.CLUSTER, service.hostname() + ":" + port.port(), proxy.namespace()),
+                () -> OutboundClusters.build(service, port, proxy, push.context()).stream()
+                        .map(c -> XdsResource.of(c.getName(), c)).toList()));
     }
 
     private static List<Listener> listeners(Proxy proxy, PushContext push) {
@@ -54,14 +66,20 @@ public final class EnvoyGenerator implements XdsGenerator {
         return out;
     }
 
+    /**
+     * RDS, EDS and SDS by name, each resource cached on its own and the whole response once per push for
+     * each set of names in one scope (sidecars of a namespace subscribe to the same endpoint sets).
+     */
     private List<XdsResource> byName(Proxy proxy, PushSnapshot push, String typeUrl, Set<String> names) {
-        List<XdsResource> out = new ArrayList<>();
-        for (String name : new TreeSet<>(names)) {
-            Object scope = typeUrl.equals(TypeUrls.ROUTE) ? proxy.group() : proxy.namespace();
-            push.cache().get(new XdsCache.Key(typeUrl, name, scope), () -> build(typeUrl, name, proxy, push.context()))
-                    .ifPresent(out::add);
-        }
-        return out;
+        Object scope = typeUrl.equals(TypeUrls.ROUTE) ? proxy.group() : proxy.namespace();
+        return push.cache().getResponse(new XdsCache.Key(typeUrl, ALL, new XdsCache.Names(names, scope)), () -> {
+            List<XdsResource> out = new ArrayList<>();
+            for (String name : new TreeSet<>(names)) {
+                push.cache().get(new XdsCache.Key(typeUrl, name, scope), () -> build(typeUrl, name, proxy, push.context()))
+                        .ifPresent(out::add);
+            }
+            return out;
+        });
     }
 
     private static Optional<XdsResource> build(String typeUrl, String name, Proxy proxy, PushContext push) {
