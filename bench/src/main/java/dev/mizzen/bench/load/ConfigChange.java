@@ -8,6 +8,7 @@ import dev.mizzen.bench.mesh.MeshObjects;
 import dev.mizzen.bench.mesh.MeshShape;
 import dev.mizzen.bench.mesh.MeshWriter;
 import dev.mizzen.bench.proxy.ProxyFleet;
+import dev.mizzen.bench.proxy.ProxyMode;
 import dev.mizzen.pilot.xds.TypeUrls;
 
 import java.io.IOException;
@@ -20,8 +21,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A change to every proxy: the VirtualService of service 0, which every workload calls, gets a new first
- * route name. Each edit is a full push; it counts from just before the write until every proxy has ACKed
+ * A change to every proxy: the VirtualService of service 0, which every workload calls (and every sidecar
+ * sees, unless a Sidecar resource narrows its scope), gets a new first route name. Each edit is a full push; it counts from just before the write until every proxy has ACKed
  * the route config holding the new name, with the process's CPU time around it; and, by {@link PushClock},
  * from the start of istiod's push to that last ACK. The responses the proxies
  * accepted during the last edit are kept for the bare server to replay.
@@ -38,7 +39,7 @@ final class ConfigChange {
      * @param nanos     per edit, until all affected proxies ACKed; -1 for an edit that timed out
      * @param pushNanos per edit, from the start of istiod's push to the last ACK; -1 where not measured
      * @param cpu       per edit, CPU time spent during it
-     * @param affected  proxies subscribed to the shared service's route config
+     * @param affected  proxies whose route configs carry the shared service's routes
      * @param captured  by proxy index, the responses it accepted during the last edit
      */
     record Result(List<Long> nanos, List<Long> pushNanos, List<ProcessProbe.Cpu> cpu, int affected,
@@ -52,17 +53,17 @@ final class ConfigChange {
         }
     }
 
-    static Result run(MeshShape shape, MeshWriter writer, ProxyFleet fleet, ChangeTracker tracker, PushClock clock,
-                      int edits, Duration timeout) throws InterruptedException, IOException {
+    static Result run(MeshShape shape, ProxyMode mode, MeshWriter writer, ProxyFleet fleet, ChangeTracker tracker,
+                      PushClock clock, int edits, Duration timeout) throws InterruptedException, IOException {
         List<Long> nanos = new ArrayList<>();
         List<Long> pushNanos = new ArrayList<>();
         List<ProcessProbe.Cpu> cpu = new ArrayList<>();
         List<List<byte[]>> captured = List.of();
-        Set<String> routes = Set.of(shape.routeName(SHARED_SERVICE));
+        Set<String> routes = mode.routeNames(shape, SHARED_SERVICE);
         int affected = 0;
         for (int revision = 1; revision <= edits; revision++) {
             boolean last = revision == edits;
-            BitSet expected = fleet.subscribers(TypeUrls.ROUTE, routes);
+            BitSet expected = mode.routing(fleet, shape, SHARED_SERVICE);
             affected = expected.cardinality();
             if (last) {
                 fleet.startCapture();

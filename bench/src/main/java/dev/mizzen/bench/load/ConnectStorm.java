@@ -8,6 +8,7 @@ import dev.mizzen.pilot.xds.ConnectionStatus;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every proxy connects at once; the storm lasts until the last one holds its whole config, ACKed (as the
@@ -24,16 +25,20 @@ final class ConnectStorm {
      * @param cpu            CPU time the storm took
      * @param serverInSync   proxies istiod counts as in sync (everything sent was ACKed and referenced)
      * @param serverNacks    NACKs istiod counted
+     * @param ackedBytes     bytes of the responses the proxies accepted, from the start to the end of the storm
+     * @param sampleConfig   resources of each type the first proxy holds at the end, by type URL
      */
     record Result(long nanos, Percentiles spread, ProcessProbe.Cpu cpu, int converged, int serverConnections,
-                  int serverInSync, int serverNacks) {
+                  int serverInSync, int serverNacks, long ackedBytes, Map<String, Integer> sampleConfig) {
     }
 
     static Result run(ProxyFleet fleet, IstiodServer istiod, Duration timeout) throws InterruptedException {
         ProcessProbe.Cpu before = ProcessProbe.cpu();
+        long bytesBefore = fleet.ackedBytes();
         long start = fleet.connectAll();
         boolean all = fleet.awaitFirstConverged(timeout);
         ProcessProbe.Cpu cpu = ProcessProbe.cpu().minus(before);
+        long bytes = fleet.ackedBytes() - bytesBefore;
         long nanos = all ? fleet.lastFirstConvergedNanos() - start : -1;
         Percentiles spread = Percentiles.of(fleet.firstConvergedTimes().stream().map(t -> t - start).toList());
         List<ConnectionStatus> status = istiod.ads().status();
@@ -45,6 +50,7 @@ final class ConnectStorm {
             inSync = (int) status.stream().filter(ConnectionStatus::inSync).count();
         }
         int nacks = status.stream().mapToInt(ConnectionStatus::nacks).sum();
-        return new Result(nanos, spread, cpu, fleet.firstConverged(), status.size(), inSync, nacks);
+        return new Result(nanos, spread, cpu, fleet.firstConverged(), status.size(), inSync, nacks, bytes,
+                fleet.heldCounts(0));
     }
 }

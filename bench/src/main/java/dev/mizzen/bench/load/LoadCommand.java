@@ -2,6 +2,7 @@ package dev.mizzen.bench.load;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import dev.mizzen.bench.mesh.SidecarScope;
 import dev.mizzen.bench.proxy.ProxyMode;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -61,6 +62,11 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "GRPC", description = "Simulated proxies: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     ProxyMode mode;
 
+    @Option(names = "--sidecar-scope", defaultValue = "ALL",
+            description = "What each proxy may reach: ALL services (Istio's default) or its NAMESPACE's (a Sidecar "
+                    + "resource with egress hosts ./* in every namespace); ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    SidecarScope sidecarScope;
+
     @Option(names = "--client-threads", defaultValue = "2",
             description = "Event loop threads of the simulated proxies (default ${DEFAULT-VALUE}).")
     int clientThreads;
@@ -78,7 +84,7 @@ public final class LoadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         quietPerProxyLogs();
         LoadSettings settings = new LoadSettings(services, endpoints, namespaces, proxies, servicesPerProxy, replicas,
-                connections, churnRate, duration, configChanges, bareRounds, mode, clientThreads, timeout, seed);
+                connections, churnRate, duration, configChanges, bareRounds, mode, sidecarScope, clientThreads, timeout, seed);
         LoadReport report = new LoadRun(settings, System.err).run();
         System.out.println(report.table());
         System.out.println(report.json());

@@ -61,7 +61,7 @@ public final class LoadRun {
         try (LocalApiServer api = LocalApiServer.start()) {
             MeshWriter writer = new MeshWriter(api.client(), shape);
             long t = System.nanoTime();
-            int objects = writer.createAll();
+            int objects = writer.createAll() + writer.createScope(settings.sidecarScope());
             double writeSeconds = seconds(System.nanoTime() - t);
             say("wrote %,d objects to the embedded API server in %.1f s%n", objects, writeSeconds);
 
@@ -103,8 +103,8 @@ public final class LoadRun {
                     churn.measured(), millis(churn.latency().p99()));
 
             say("config change: %d edits of the VirtualService every proxy uses%n", settings.configChanges());
-            config = ConfigChange.run(shape, writer, fleet, tracker, new PushClock(istiod), settings.configChanges(),
-                    settings.timeout());
+            config = ConfigChange.run(shape, settings.mode(), writer, fleet, tracker, new PushClock(istiod),
+                    settings.configChanges(), settings.timeout());
             say("  all ACKed after %s%n", config.nanos().stream().map(n -> String.format("%.2f s", seconds(n))).toList());
             fleet.disconnectAll();
         }
@@ -122,7 +122,7 @@ public final class LoadRun {
 
         say("bare gRPC server: %,d messages, %,d bytes to %,d streams%n", config.capturedMessages(),
                 config.capturedBytes(), settings.proxies());
-        ResourceIndex index = new ResourceIndex(settings.mode().policy(java.util.Set.of()).reader());
+        ResourceIndex index = new ResourceIndex(settings.mode().reader());
         BarePush.Result bare = BarePush.run(config.captured(), settings, index);
         say("  rounds took %s%n", bare.nanos().stream().map(n -> String.format("%.3f s", seconds(n))).toList());
 

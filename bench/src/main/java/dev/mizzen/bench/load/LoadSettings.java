@@ -1,6 +1,7 @@
 package dev.mizzen.bench.load;
 
 import dev.mizzen.bench.mesh.MeshShape;
+import dev.mizzen.bench.mesh.SidecarScope;
 import dev.mizzen.bench.proxy.ProxyMode;
 
 import java.time.Duration;
@@ -13,12 +14,14 @@ import java.time.Duration;
  * @param churnPerSecond EndpointSlice changes per second during the churn phase
  * @param configChanges  VirtualService edits of the shared service, one full push each
  * @param bareRounds     pushes of the captured bytes by the bare server
+ * @param sidecarScope   what the proxies may reach: every service, or (Sidecar resources) their namespace's
  * @param clientThreads  event loop threads of the simulated proxies' transport
  * @param timeout        the longest any one phase may take to converge
  */
 public record LoadSettings(int services, int endpoints, int namespaces, int proxies, int servicesPerProxy,
                            int replicas, int connections, double churnPerSecond, Duration churnDuration,
-                           int configChanges, int bareRounds, ProxyMode mode, int clientThreads, Duration timeout,
+                           int configChanges, int bareRounds, ProxyMode mode, SidecarScope sidecarScope,
+                           int clientThreads, Duration timeout,
                            long seed) {
     public LoadSettings {
         if (proxies < 1 || connections < 1 || clientThreads < 1 || configChanges < 1 || bareRounds < 1) {

@@ -2,6 +2,9 @@ package dev.mizzen.bench.load;
 
 import dev.mizzen.bench.measure.Percentiles;
 import dev.mizzen.bench.measure.ProcessProbe;
+import dev.mizzen.bench.mesh.SidecarScope;
+import dev.mizzen.bench.proxy.ProxyMode;
+import dev.mizzen.pilot.xds.TypeUrls;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +16,8 @@ import java.util.stream.Collectors;
 final class ReportFigures {
     private static final double MIB = 1024.0 * 1024;
     private static final double KIB = 1024.0;
+    private static final List<String> TYPES = List.of(TypeUrls.CLUSTER, TypeUrls.LISTENER, TypeUrls.ROUTE,
+            TypeUrls.ENDPOINT);
 
     private final LoadSettings settings;
     private final Facts facts;
@@ -41,12 +46,12 @@ final class ReportFigures {
         List<Figure> out = new ArrayList<>();
         int p = settings.proxies();
         out.add(Figure.info("run.shape", "mesh", String.format(Locale.ROOT,
-                "%,d services x %,d endpoints, %d namespaces, VS+DR on 1/10", settings.services(), settings.endpoints(),
-                settings.namespaces())));
+                "%,d services x %,d endpoints, %d namespaces, VS+DR on 1/10%s", settings.services(), settings.endpoints(),
+                settings.namespaces(), settings.sidecarScope() == SidecarScope.NAMESPACE
+                        ? ", a Sidecar per namespace (egress ./*)" : "")));
         out.add(Figure.info("run.proxies", "proxies", String.format(Locale.ROOT,
-                "%,d %s proxies (%d per workload, %d services each) over %,d connections", p,
-                settings.mode().name().toLowerCase(Locale.ROOT), settings.replicas(), settings.servicesPerProxy(),
-                settings.connections())));
+                "%,d %s proxies (%d per workload, %s) over %,d connections", p,
+                settings.mode().name().toLowerCase(Locale.ROOT), settings.replicas(), uses(), settings.connections())));
         out.add(Figure.info("run.machine", "machine", String.format(Locale.ROOT, "%d cores, max heap %,d MiB, Java %s",
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 System.getProperty("java.version"))));
@@ -70,6 +75,11 @@ final class ReportFigures {
         out.add(Figure.number("storm.converged", "connect storm: proxies converged (client side)", storm.converged(), "", 0));
         out.add(Figure.number("storm.istiodInSync", "connect storm: proxies in sync (istiod's status)",
                 storm.serverInSync(), "", 0));
+        out.add(Figure.number("storm.bytesPerProxyKiB", "connect storm: bytes accepted per proxy",
+                storm.ackedBytes() / (double) p / KIB, "KiB", 1));
+        out.add(Figure.info("storm.config", "config of one proxy: clusters / listeners / route configs / endpoint sets",
+                TYPES.stream().map(t -> String.format(Locale.ROOT, "%,d", storm.sampleConfig().getOrDefault(t, 0)))
+                        .collect(Collectors.joining(" / "))));
         ConnectStorm.Result warm = phases.warmStorm();
         out.add(Figure.atMost("warmStorm.seconds", "reconnect storm, warm JVM: all proxies converged",
                 LoadRun.seconds(warm.nanos()), "s", 2, 30));
@@ -139,6 +149,14 @@ final class ReportFigures {
         out.add(Figure.atMost("limit.ratio", "full push / bare push", pushMedian < 0 || bareMedian <= 0 ? -1
                 : (double) pushMedian / bareMedian, "x", 1, 2));
         return out;
+    }
+
+    /** What each proxy uses: the services it calls, or (sidecars) what its scope lets it see. */
+    private String uses() {
+        if (settings.mode() == ProxyMode.GRPC) {
+            return String.format(Locale.ROOT, "%d services each", settings.servicesPerProxy());
+        }
+        return settings.sidecarScope() == SidecarScope.NAMESPACE ? "its namespace's services" : "every service";
     }
 
     private static long medianOrFail(List<Long> nanos) {

@@ -23,6 +23,9 @@ import java.util.Map;
 public final class MeshObjects {
     public static final String VIRTUAL_SERVICE_KIND = "VirtualService";
     public static final String DESTINATION_RULE_KIND = "DestinationRule";
+    public static final String SIDECAR_KIND = "Sidecar";
+    /** The name of the namespace-wide Sidecar of {@link SidecarScope#NAMESPACE}, as Istio's docs name it. */
+    public static final String SIDECAR_NAME = "default";
     public static final String ISTIO_API_VERSION = "networking.istio.io/v1";
 
     private final MeshShape shape;
@@ -124,6 +127,16 @@ public final class MeshObjects {
         spec.put("trafficPolicy", Map.of("loadBalancer", Map.of("simple", "ROUND_ROBIN")));
         spec.put("subsets", subsets);
         return spec;
+    }
+
+    /** A namespace-wide Sidecar (no workload selector) whose proxies reach only their own namespace. */
+    public GenericKubernetesResource namespaceSidecar(String namespace) {
+        GenericKubernetesResource resource = new GenericKubernetesResource();
+        resource.setApiVersion(ISTIO_API_VERSION);
+        resource.setKind(SIDECAR_KIND);
+        resource.setMetadata(new ObjectMetaBuilder().withName(SIDECAR_NAME).withNamespace(namespace).build());
+        resource.setAdditionalProperty("spec", Map.of("egress", List.of(Map.of("hosts", List.of("./*")))));
+        return resource;
     }
 
     public GenericKubernetesResource virtualService(int s, int revision) {

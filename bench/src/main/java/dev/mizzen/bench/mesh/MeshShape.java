@@ -40,6 +40,11 @@ public record MeshShape(int services, int endpoints, int namespaces, int service
         return "svc-" + service;
     }
 
+    /** The n-th namespace, {@code ns-<n>}. */
+    public String namespaceName(int n) {
+        return "ns-" + n;
+    }
+
     public String serviceNamespace(int service) {
         return "ns-" + (service % namespaces);
     }
@@ -115,6 +120,11 @@ public record MeshShape(int services, int endpoints, int namespaces, int service
             out.add(1 + (int) (((long) workload * others + i) % (services - 1)));
         }
         return out;
+    }
+
+    /** The service whose pods a workload's sidecars belong to (sidecar mode): service {@code workload mod services}. */
+    public int servedService(int workload) {
+        return workload % services;
     }
 
     public String proxyIp(int proxy) {

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
- * Writes a {@link MeshShape} into an apiserver through the fabric8 client, and changes it afterwards: one
+ * Writes a {@link MeshShape} (and Sidecar resources for a {@link SidecarScope}) into an apiserver through the
+ * fabric8 client, and changes it afterwards: one
  * endpoint's address in an EndpointSlice, the revision of a VirtualService.
  *
  * <p>Threading: {@link #createAll} writes from a small pool of its own; the change methods are called from
@@ -63,6 +64,18 @@ public final class MeshWriter {
             });
         } finally {
             pool.shutdownNow();
+        }
+        return created.get();
+    }
+
+    /** Creates what narrows the sidecars' scope ({@link SidecarScope#NAMESPACE}: a Sidecar per namespace); returns the count. */
+    public int createScope(SidecarScope scope) {
+        if (scope != SidecarScope.NAMESPACE) {
+            return 0;
+        }
+        AtomicInteger created = new AtomicInteger();
+        for (int n = 0; n < shape.namespaces(); n++) {
+            createIstio(ConfigKind.SIDECAR, objects.namespaceSidecar(shape.namespaceName(n)), created);
         }
         return created.get();
     }

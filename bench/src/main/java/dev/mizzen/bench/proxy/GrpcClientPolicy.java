@@ -17,7 +17,7 @@ public final class GrpcClientPolicy implements SubscriptionPolicy {
             TypeUrls.LISTENER, TypeUrls.ROUTE,
             TypeUrls.ROUTE, TypeUrls.CLUSTER,
             TypeUrls.CLUSTER, TypeUrls.ENDPOINT);
-    private static final ResourceReader READER = new GrpcResourceReader();
+    static final ResourceReader READER = new GrpcResourceReader();
 
     private final Set<String> targets;
 

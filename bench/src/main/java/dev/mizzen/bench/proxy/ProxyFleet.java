@@ -8,17 +8,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * P simulated proxies of one mode over one {@link ClientTransport}: proxy i belongs to workload
- * {@code i / replicas} and calls that workload's services. Counts first convergence, NACKs and stream
+ * {@code i / replicas} (and, when its kind asks for listeners by name, calls that workload's services). Counts first convergence, NACKs and stream
  * failures, and hands every ACK to an {@link AckListener}.
  *
  * <p>Threading: proxies report from their stream threads; the counters are atomics, the latch counts
@@ -33,6 +35,7 @@ public final class ProxyFleet implements ProxyEvents {
     private final CountDownLatch firstConverged;
     private final AtomicLong lastFirstConvergedNanos = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicLongArray firstConvergedAt;
+    private final AtomicLong ackedBytes = new AtomicLong();
     private final AtomicInteger nacks = new AtomicInteger();
     private final AtomicInteger streamErrors = new AtomicInteger();
     private final ConcurrentLinkedQueue<String> reasons = new ConcurrentLinkedQueue<>();
@@ -48,11 +51,14 @@ public final class ProxyFleet implements ProxyEvents {
     public static ProxyFleet create(MeshShape shape, ProxyMode mode, int size, ClientTransport transport,
                                     AckListener acks) {
         ProxyFleet fleet = new ProxyFleet(size, transport, acks);
-        ResourceIndex index = new ResourceIndex(mode.policy(Set.of()).reader());
+        ResourceIndex index = new ResourceIndex(mode.reader());
+        RequestTemplates templates = new RequestTemplates();
+        Function<Set<String>, SubscriptionPolicy> policies = mode.policies();
         for (int i = 0; i < size; i++) {
             Set<String> listeners = shape.servicesOf(shape.workloadOf(i)).stream()
                     .map(shape::listenerName).collect(Collectors.toCollection(java.util.TreeSet::new));
-            fleet.proxies.add(new SimulatedProxy(i, ProxyIdentity.node(shape, i, mode), mode.policy(listeners), index, fleet));
+            fleet.proxies.add(new SimulatedProxy(i, mode.node(shape, i), policies.apply(listeners), index,
+                    templates, fleet));
         }
         return fleet;
     }
@@ -99,6 +105,16 @@ public final class ProxyFleet implements ProxyEvents {
         return (int) proxies.stream().filter(SimulatedProxy::converged).count();
     }
 
+    /** Bytes of every response the proxies accepted so far (serialized DiscoveryResponses). */
+    public long ackedBytes() {
+        return ackedBytes.get();
+    }
+
+    /** How many resources of each type proxy {@code index} holds, by type URL. */
+    public Map<String, Integer> heldCounts(int index) {
+        return proxies.get(index).heldCounts();
+    }
+
     public int nacks() {
         return nacks.get();
     }
@@ -124,6 +140,17 @@ public final class ProxyFleet implements ProxyEvents {
         return out;
     }
 
+    /** The proxies whose last accepted resources of {@code typeUrl} include any of {@code names}. */
+    public BitSet holders(String typeUrl, Set<String> names) {
+        BitSet out = new BitSet(proxies.size());
+        for (SimulatedProxy proxy : proxies) {
+            if (proxy.holdsAny(typeUrl, names)) {
+                out.set(proxy.index());
+            }
+        }
+        return out;
+    }
+
     public void startCapture() {
         proxies.forEach(SimulatedProxy::startCapture);
     }
@@ -140,6 +167,7 @@ public final class ProxyFleet implements ProxyEvents {
 
     @Override
     public void onAck(SimulatedProxy proxy, DiscoveryResponse response, List<ResourceInfo> resources, long ackNanos) {
+        ackedBytes.addAndGet(response.getSerializedSize());
         acks.onAck(proxy, response, resources, ackNanos);
     }
 

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32C;
 
 /**
  * Reads resources through a {@link ResourceReader}, once per distinct body: proxies of one group receive
@@ -16,7 +17,34 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ResourceIndex {
     private static final int MAX_ENTRIES = 200_000;
 
-    private record Key(String typeUrl, ByteString body) {
+    /**
+     * A body by content. Every proxy parses its own copy of each body, so hashing and comparing the bytes
+     * happens once per proxy and resource (megabytes per sidecar): the hash is a CRC32C and the comparison
+     * a ByteBuffer mismatch, both vectorised by the JVM, not protobuf's byte-by-byte loops.
+     */
+    private static final class Key {
+        private final String typeUrl;
+        private final ByteString body;
+        private final int hash;
+
+        Key(String typeUrl, ByteString body) {
+            CRC32C crc = new CRC32C();
+            crc.update(body.asReadOnlyByteBuffer());
+            this.typeUrl = typeUrl;
+            this.body = body;
+            this.hash = 31 * typeUrl.hashCode() + (int) crc.getValue();
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && hash == k.hash && body.size() == k.body.size() && typeUrl.equals(k.typeUrl)
+                    && body.asReadOnlyByteBuffer().equals(k.body.asReadOnlyByteBuffer());
+        }
     }
 
     private final ResourceReader reader;

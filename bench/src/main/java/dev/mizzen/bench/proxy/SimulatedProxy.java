@@ -1,6 +1,7 @@
 package dev.mizzen.bench.proxy;
 
 import com.google.rpc.Status;
+import dev.mizzen.pilot.xds.TypeUrls;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
@@ -30,6 +31,7 @@ public final class SimulatedProxy implements ClientResponseObserver<DiscoveryReq
     private final Node node;
     private final SubscriptionPolicy policy;
     private final ResourceIndex resources;
+    private final RequestTemplates templates;
     private final ProxyEvents events;
     private final Map<String, TypeState> types = new LinkedHashMap<>();
     private volatile Map<String, Subscription> published = Map.of();
@@ -48,11 +50,13 @@ public final class SimulatedProxy implements ClientResponseObserver<DiscoveryReq
         boolean answered;
     }
 
-    public SimulatedProxy(int index, Node node, SubscriptionPolicy policy, ResourceIndex resources, ProxyEvents events) {
+    public SimulatedProxy(int index, Node node, SubscriptionPolicy policy, ResourceIndex resources,
+                          RequestTemplates templates, ProxyEvents events) {
         this.index = index;
         this.node = node;
         this.policy = policy;
         this.resources = resources;
+        this.templates = templates;
         this.events = events;
     }
 
@@ -102,9 +106,7 @@ public final class SimulatedProxy implements ClientResponseObserver<DiscoveryReq
             }
             state.version = response.getVersionInfo();
             state.nonce = response.getNonce();
-            Set<String> names = new HashSet<>(infos.size() * 2);
-            infos.forEach(info -> names.add(info.name()));
-            state.received = names;
+            state.received = held(type, state, infos);
             state.answered = true;
             send(type, state, state.nonce, "");
             long ackNanos = System.nanoTime();
@@ -121,6 +123,29 @@ public final class SimulatedProxy implements ClientResponseObserver<DiscoveryReq
         }
     }
 
+    /**
+     * What it holds of a type after accepting a response. A state-of-the-world response of LDS or CDS is
+     * all it holds of that type; one of RDS or EDS updates the resources it names and keeps the others it
+     * still subscribes to (xDS: those types are not state of the world even in this variant; Envoy and
+     * grpc-java alike). Names it no longer subscribes to linger until a response brings a new name.
+     */
+    private Set<String> held(String type, TypeState state, List<ResourceInfo> infos) {
+        Set<String> names = new HashSet<>(infos.size() * 2);
+        infos.forEach(info -> names.add(info.name()));
+        if (type.equals(TypeUrls.LISTENER) || type.equals(TypeUrls.CLUSTER)) {
+            return policy.held(type, names);
+        }
+        if (state.received.containsAll(names)) {
+            return state.received;
+        }
+        for (String name : state.received) {
+            if (state.wanted.wildcard() || state.wanted.names().contains(name)) {
+                names.add(name);
+            }
+        }
+        return policy.held(type, names);
+    }
+
     /** Changes the subscription of a type; sends a request when it differs from the current one. */
     private void subscribe(String type, Subscription wanted) {
         TypeState state = types.computeIfAbsent(type, t -> new TypeState());
@@ -132,13 +157,10 @@ public final class SimulatedProxy implements ClientResponseObserver<DiscoveryReq
     }
 
     private void send(String type, TypeState state, String nonce, String error) {
-        DiscoveryRequest.Builder request = DiscoveryRequest.newBuilder()
+        DiscoveryRequest.Builder request = templates.builder(state.wanted)
                 .setTypeUrl(type)
                 .setVersionInfo(state.version)
                 .setResponseNonce(nonce);
-        if (!state.wanted.wildcard()) {
-            request.addAllResourceNames(state.wanted.names());
-        }
         if (!nodeSent) {
             request.setNode(node);
             nodeSent = true;
@@ -164,6 +186,27 @@ public final class SimulatedProxy implements ClientResponseObserver<DiscoveryReq
             }
         }
         return true;
+    }
+
+    /** True when the resources it last accepted of {@code typeUrl} include any of {@code names}. */
+    public synchronized boolean holdsAny(String typeUrl, Set<String> names) {
+        TypeState state = types.get(typeUrl);
+        if (state == null) {
+            return false;
+        }
+        for (String name : names) {
+            if (state.received.contains(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many resources of each type it holds (those it last accepted), by type URL. */
+    public synchronized Map<String, Integer> heldCounts() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        types.forEach((type, state) -> out.put(type, state.received.size()));
+        return out;
     }
 
     /** What it subscribes to now, per type URL. */
