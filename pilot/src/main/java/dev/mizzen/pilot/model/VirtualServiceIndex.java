@@ -1,6 +1,8 @@
 package dev.mizzen.pilot.model;
 
 import dev.mizzen.api.config.Config;
+import dev.mizzen.api.networking.HttpMatchRequest;
+import dev.mizzen.api.networking.HttpRoute;
 import dev.mizzen.api.networking.VirtualService;
 
 import java.util.ArrayList;
@@ -8,6 +10,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * VirtualServices indexed once per push by the hosts they route, resolved in their own namespace.
@@ -28,9 +32,19 @@ public final class VirtualServiceIndex {
     private final List<Entry> entries;
     private final Map<String, List<Entry>> byExactHost;
     private final List<Entry> wildcards;
+    private final Set<String> sourceLabelKeys;
 
     private VirtualServiceIndex(List<Entry> entries) {
         this.entries = List.copyOf(entries);
+        Set<String> keys = new TreeSet<>();
+        for (Entry entry : entries) {
+            for (HttpRoute route : entry.config().spec().http()) {
+                for (HttpMatchRequest match : route.match()) {
+                    keys.addAll(match.sourceLabels().keySet());
+                }
+            }
+        }
+        this.sourceLabelKeys = Set.copyOf(keys);
         Map<String, List<Entry>> exact = new HashMap<>();
         List<Entry> wild = new ArrayList<>();
         for (Entry entry : entries) {
@@ -65,6 +79,14 @@ public final class VirtualServiceIndex {
         return vs.spec().gateways().stream()
                 .map(g -> g.equals(MESH_GATEWAY) || g.contains("/") ? g : vs.namespace() + "/" + g)
                 .toList();
+    }
+
+    /**
+     * The label keys that HTTP route matches select source workloads by ({@code sourceLabels}): the only
+     * labels of a proxy that its routes depend on.
+     */
+    public Set<String> sourceLabelKeys() {
+        return sourceLabelKeys;
     }
 
     public List<Entry> all() {

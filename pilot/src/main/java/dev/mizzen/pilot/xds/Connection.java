@@ -28,9 +28,7 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
 
     /** One subscribed type. */
     private static final class Watch {
-        Set<String> names = Set.of();
-        /** the service hosts of {@code names}, for deciding cheaply whether an endpoint push concerns it */
-        Set<String> hosts = Set.of();
+        NameSet names = NameSet.EMPTY;
         boolean wildcard;
         String sentVersion;
         String sentNonce;
@@ -86,8 +84,8 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
         }
         // an ACK repeats the names it holds (1,300 endpoint sets for a sidecar that sees 1,000 services):
         // recognise them before interning them all again
-        Set<String> names = watch != null && StreamBinding.sameNames(request.getResourceNamesList(), watch.names)
-                ? watch.names : StreamBinding.canonicalNames(request.getResourceNamesList());
+        NameSet names = watch != null && watch.names.sameAs(request.getResourceNamesList())
+                ? watch.names : NameSet.of(request.getResourceNamesList());
         if (watch == null) {
             watch = new Watch();
             watch.wildcard = names.contains("*")
@@ -102,7 +100,6 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
             }
         }
         watch.names = names;
-        watch.hosts = type.equals(TypeUrls.ENDPOINT) ? StreamBinding.hostsOf(names) : Set.of();
         respond(type, watch, Send.ALWAYS);
     }
 
@@ -113,7 +110,7 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
         }
         for (String type : TypeUrls.PUSH_ORDER) {
             Watch watch = watches.get(type);
-            if (watch != null && StreamBinding.concernsHosts(request, type, watch.wildcard, watch.hosts)) {
+            if (watch != null && StreamBinding.concernsHosts(request, type, watch.wildcard, watch.names)) {
                 respond(type, watch, request.isFull() || !type.equals(TypeUrls.ENDPOINT) ? Send.IF_CHANGED
                         : Send.CHANGED_RESOURCES);
             }
@@ -141,7 +138,8 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
                 .setTypeUrl(type)
                 .setVersionInfo(version)
                 .setNonce(nonce);
-        List<XdsResource> body = send == Send.CHANGED_RESOURCES ? changed(watch.sent, resources) : resources;
+        List<XdsResource> body = send == Send.CHANGED_RESOURCES
+                ? snapshot.cache().changes(watch.sent, resources, Connection::changed) : resources;
         (body.isEmpty() ? resources : body).forEach(r -> response.addResources(r.body()));
         watch.sentVersion = version;
         watch.sentNonce = nonce;

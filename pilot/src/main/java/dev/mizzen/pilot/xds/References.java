@@ -20,6 +20,9 @@ import java.util.Set;
 /**
  * What a set of resources makes a client ask for next: listeners name route configs, routes name clusters,
  * EDS clusters name endpoint sets. A client that asked for all of it has its whole config.
+ *
+ * <p>Bodies are parsed from their bytes, not with {@code Any.unpack}: that keeps the parsed message inside
+ * the cached {@code Any}, shared by every proxy of a group, for as long as the cache lives.
  */
 final class References {
     private References() {
@@ -32,7 +35,7 @@ final class References {
             switch (typeUrl) {
                 case TypeUrls.LISTENER -> {
                     for (XdsResource r : resources) {
-                        Listener l = r.body().unpack(Listener.class);
+                        Listener l = Listener.parseFrom(r.body().getValue());
                         List<Filter> filters = new ArrayList<>();
                         for (FilterChain chain : l.getFilterChainsList()) {
                             filters.addAll(chain.getFiltersList());
@@ -50,7 +53,7 @@ final class References {
                 }
                 case TypeUrls.ROUTE -> {
                     for (XdsResource r : resources) {
-                        for (VirtualHost vh : r.body().unpack(RouteConfiguration.class).getVirtualHostsList()) {
+                        for (VirtualHost vh : RouteConfiguration.parseFrom(r.body().getValue()).getVirtualHostsList()) {
                             for (Route route : vh.getRoutesList()) {
                                 if (route.hasRoute()) {
                                     if (!route.getRoute().getCluster().isEmpty()) {
@@ -67,7 +70,7 @@ final class References {
                 }
                 case TypeUrls.CLUSTER -> {
                     for (XdsResource r : resources) {
-                        Cluster c = r.body().unpack(Cluster.class);
+                        Cluster c = Cluster.parseFrom(r.body().getValue());
                         if (c.getType() == Cluster.DiscoveryType.EDS) {
                             String service = c.getEdsClusterConfig().getServiceName();
                             names.add(service.isEmpty() ? c.getName() : service);
@@ -85,7 +88,7 @@ final class References {
     }
 
     private static void hcmRoute(com.google.protobuf.Any any, Set<String> names) throws InvalidProtocolBufferException {
-        HttpConnectionManager hcm = any.unpack(HttpConnectionManager.class);
+        HttpConnectionManager hcm = HttpConnectionManager.parseFrom(any.getValue());
         if (hcm.hasRds()) {
             names.add(hcm.getRds().getRouteConfigName());
         }

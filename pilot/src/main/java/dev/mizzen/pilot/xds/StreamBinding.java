@@ -70,10 +70,10 @@ record StreamBinding(Proxy proxy, XdsGenerator generator) {
     }
 
     /**
-     * {@link #concerns} for a subscription whose service hosts ({@link #hostsOf} its names) were computed when
-     * it changed: an endpoint push then costs a lookup per updated host, not a parse per subscribed name.
+     * {@link #concerns} for a shared subscription whose service hosts ({@link NameSet#hosts}) are computed
+     * once: an endpoint push then costs a lookup per updated host, not a parse per subscribed name.
      */
-    static boolean concernsHosts(PushRequest request, String type, boolean wildcard, Set<String> hosts) {
+    static boolean concernsHosts(PushRequest request, String type, boolean wildcard, NameSet names) {
         if (request.isFull()) {
             return true;
         }
@@ -83,42 +83,13 @@ record StreamBinding(Proxy proxy, XdsGenerator generator) {
         if (wildcard) {
             return true;
         }
+        Set<String> hosts = names.hosts();
         for (String host : request.hostsUpdated()) {
             if (hosts.contains(host)) {
                 return true;
             }
         }
         return false;
-    }
-
-    /** The service hosts of cluster names, as {@link #concerns} reads them. */
-    static Set<String> hostsOf(Collection<String> clusterNames) {
-        return clusterNames.stream().map(n -> XdsCache.hostOf(n).intern()).collect(Collectors.toUnmodifiableSet());
-    }
-
-    /**
-     * The subscribed names, each as the one canonical (interned) string: thousands of streams asking for
-     * the same resources then share the strings, and the cache keys made of them compare by reference.
-     */
-    static Set<String> canonicalNames(Collection<String> names) {
-        return names.stream().map(String::intern).collect(Collectors.toUnmodifiableSet());
-    }
-
-    /**
-     * True when a request names what a subscription holds: as many names, each of them held. A request that
-     * repeated a name and left out another would pass too; xDS clients do not repeat names, and the effect
-     * would only be to keep sending the left-out resource.
-     */
-    static boolean sameNames(List<String> asked, Set<String> held) {
-        if (asked.size() != held.size()) {
-            return false;
-        }
-        for (String name : asked) {
-            if (!held.contains(name)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

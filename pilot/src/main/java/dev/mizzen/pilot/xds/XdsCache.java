@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +39,21 @@ public final class XdsCache {
     private final ConcurrentMap<Key, Optional<XdsResource>> endpointEntries;
     /** whole responses by name set, for this push only: never carried into the next one */
     private final ConcurrentMap<Key, List<XdsResource>> responses = new ConcurrentHashMap<>();
+    /** what changed between two shared responses, for this push only */
+    private final ConcurrentMap<Pair, List<XdsResource>> changes = new ConcurrentHashMap<>();
+
+    /** Two lists by identity: shared lists are compared once, not hashed element by element. */
+    private record Pair(List<XdsResource> before, List<XdsResource> now) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Pair p && p.before == before && p.now == now;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * System.identityHashCode(before) + System.identityHashCode(now);
+        }
+    }
 
     public XdsCache() {
         this(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
@@ -73,6 +89,18 @@ public final class XdsCache {
         List<XdsResource> made = ResourceList.of(generate.get());
         List<XdsResource> raced = map.putIfAbsent(key, made);
         return raced == null ? made : raced;
+    }
+
+    /**
+     * What {@code diff} finds between two responses, computed once per push for lists this cache handed out
+     * (the sidecars of a namespace go from the same endpoint sets to the same new ones), else each time.
+     */
+    public List<XdsResource> changes(List<XdsResource> before, List<XdsResource> now,
+                                     BinaryOperator<List<XdsResource>> diff) {
+        if (!(before instanceof ResourceList && now instanceof ResourceList)) {
+            return diff.apply(before, now);
+        }
+        return changes.computeIfAbsent(new Pair(before, now), p -> List.copyOf(diff.apply(before, now)));
     }
 
     /** Returns the cached resource or generates it; a generator may return empty for "no such resource". */

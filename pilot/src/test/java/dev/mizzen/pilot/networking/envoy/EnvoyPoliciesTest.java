@@ -2,6 +2,7 @@ package dev.mizzen.pilot.networking.envoy;
 
 import dev.mizzen.api.config.Config;
 import dev.mizzen.pilot.model.MeshSettings;
+import dev.mizzen.pilot.model.Proxy;
 import dev.mizzen.pilot.model.PushContext;
 import dev.mizzen.pilot.model.TlsCredential;
 import dev.mizzen.pilot.serviceregistry.RegistrySnapshot;
@@ -9,6 +10,7 @@ import dev.mizzen.pilot.testing.BookinfoRegistry;
 import dev.mizzen.pilot.testing.EnvoyConfig;
 import dev.mizzen.pilot.testing.IstioConfigs;
 import dev.mizzen.pilot.testing.MemoryConfigStore;
+import dev.mizzen.pilot.testing.Proxies;
 import dev.mizzen.pilot.xds.PushSnapshot;
 import dev.mizzen.pilot.xds.TypeUrls;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -79,6 +81,45 @@ class EnvoyPoliciesTest {
                 .containsExactly("reviews.default.svc.cluster.local:9080", "block_all");
         assertThat(config.listener("virtualOutbound").getFilterChains(0).getFilters(0).getTypedConfig().toString())
                 .contains("BlackHoleCluster");
+    }
+
+    @Test
+    void sidecarsOfOneNamespaceShareRoutesOnlyWhereTheirSourceLabelsAndSidecarResourceAgree() {
+        PushSnapshot push = push(BookinfoRegistry.snapshot(), """
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: ratings}
+                spec:
+                  hosts: [ratings]
+                  http:
+                  - match: [{sourceLabels: {app: reviews, version: v2}}]
+                    route: [{destination: {host: details}}]
+                  - route: [{destination: {host: ratings}}]
+                """, """
+                apiVersion: networking.istio.io/v1
+                kind: Sidecar
+                metadata: {name: reviews-v3}
+                spec:
+                  workloadSelector: {labels: {app: reviews, version: v3}}
+                  egress: [{hosts: ["./ratings.default.svc.cluster.local"]}]
+                """);
+        Proxy reviewsV2 = Proxies.sidecar("reviews-v2-abc", "10.1.0.5", "default", Map.of("app", "reviews", "version", "v2"));
+        Proxy reviewsV3 = Proxies.sidecar("reviews-v3-abc", "10.1.0.6", "default", Map.of("app", "reviews", "version", "v3"));
+        // one push, so one cache: each proxy must still get the routes its own labels call for
+        Map<String, String> firstClusterOfRatings = new java.util.LinkedHashMap<>();
+        for (Proxy proxy : List.of(EnvoyGeneratorTest.PRODUCTPAGE, reviewsV2, reviewsV3)) {
+            VirtualHost ratings = EnvoyConfig.of(proxy, push).route("9080").getVirtualHostsList().stream()
+                    .filter(v -> v.getName().startsWith("ratings.")).findFirst().orElseThrow();
+            firstClusterOfRatings.put(proxy.labels().getOrDefault("version", "") + "/" + proxy.labels().get("app"),
+                    ratings.getRoutes(0).getRoute().getCluster());
+        }
+        assertThat(firstClusterOfRatings).containsExactly(
+                Map.entry("v1/productpage", "outbound|9080||ratings.default.svc.cluster.local"),
+                Map.entry("v2/reviews", "outbound|9080||details.default.svc.cluster.local"),
+                Map.entry("v3/reviews", "outbound|9080||ratings.default.svc.cluster.local"));
+        assertThat(EnvoyConfig.of(reviewsV3, push).route("9080").getVirtualHostsList()).extracting(VirtualHost::getName)
+                .containsExactly("ratings.default.svc.cluster.local:9080", "allow_any");
+        assertThat(EnvoyConfig.of(reviewsV2, push).route("9080").getVirtualHostsCount()).isEqualTo(5);
     }
 
     @Test
