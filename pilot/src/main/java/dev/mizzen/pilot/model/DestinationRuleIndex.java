@@ -1,6 +1,7 @@
 package dev.mizzen.pilot.model;
 
 import dev.mizzen.api.config.Config;
+import dev.mizzen.api.config.ConfigKey;
 import dev.mizzen.api.networking.DestinationRule;
 import dev.mizzen.api.networking.Subset;
 
@@ -34,6 +35,17 @@ public final class DestinationRuleIndex {
                 .forEach(r -> byHost.computeIfAbsent(
                         Hostnames.resolve(r.spec().host(), r.namespace(), mesh.domainSuffix()), h -> new ArrayList<>()).add(r));
         return new DestinationRuleIndex(byHost, mesh);
+    }
+
+    /** The host (resolved) of the indexed rule with this key; empty when no such rule is indexed. */
+    public List<String> hostsOf(ConfigKey key) {
+        List<String> out = new ArrayList<>();
+        byHost.forEach((host, rules) -> {
+            if (rules.stream().anyMatch(r -> r.key().equals(key))) {
+                out.add(host);
+            }
+        });
+        return out;
     }
 
     /** The effective rule for a service as seen by a proxy in {@code proxyNamespace}. */

@@ -1,6 +1,7 @@
 package dev.mizzen.pilot.model;
 
 import dev.mizzen.api.config.Config;
+import dev.mizzen.api.config.ConfigKey;
 import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.api.config.ConfigStore;
 import dev.mizzen.api.networking.DestinationRule;
@@ -125,6 +126,23 @@ public final class PushContext {
     public Optional<DestinationRule> destinationRule(String hostname, String proxyNamespace) {
         String serviceNamespace = service(hostname).map(Service::namespace).orElse(proxyNamespace);
         return config.destinationRules().lookup(hostname, serviceNamespace, proxyNamespace);
+    }
+
+    /**
+     * The hosts (resolved) a VirtualService or DestinationRule with this key routes or configures; empty
+     * when it does not exist here. Empty for other kinds: see {@link #isHostScoped}.
+     */
+    public List<String> hostsOf(ConfigKey key) {
+        return switch (key.kind()) {
+            case VIRTUAL_SERVICE -> config.virtualServices().hostsOf(key);
+            case DESTINATION_RULE -> config.destinationRules().hostsOf(key);
+            default -> List.of();
+        };
+    }
+
+    /** True for the kinds whose effect on a proxy depends only on the hosts they name ({@link #hostsOf}). */
+    public static boolean isHostScoped(ConfigKind kind) {
+        return kind == ConfigKind.VIRTUAL_SERVICE || kind == ConfigKind.DESTINATION_RULE;
     }
 
     public SidecarScope sidecarScope(Proxy proxy) {

@@ -1,6 +1,7 @@
 package dev.mizzen.pilot.model;
 
 import dev.mizzen.api.config.Config;
+import dev.mizzen.api.config.ConfigKey;
 import dev.mizzen.api.networking.HttpMatchRequest;
 import dev.mizzen.api.networking.HttpRoute;
 import dev.mizzen.api.networking.VirtualService;
@@ -87,6 +88,11 @@ public final class VirtualServiceIndex {
      */
     public Set<String> sourceLabelKeys() {
         return sourceLabelKeys;
+    }
+
+    /** The hosts (resolved) of the VirtualService with this key; empty when there is none. */
+    public List<String> hostsOf(ConfigKey key) {
+        return entries.stream().filter(e -> e.config().key().equals(key)).findFirst().map(Entry::hosts).orElse(List.of());
     }
 
     public List<Entry> all() {

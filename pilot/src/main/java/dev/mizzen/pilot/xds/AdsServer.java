@@ -80,13 +80,14 @@ public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDi
      * deciding, per connection, that there is nothing to send.
      */
     public void push(PushSnapshot snapshot, PushRequest request) {
-        current.set(snapshot);
+        PushSnapshot before = current.getAndSet(snapshot);
+        PushScope scope = PushScope.of(request, before == null ? null : before.context(), snapshot.context());
         List<ProxyStream> streams = List.copyOf(connections.values());
         int slice = Math.max(1, (streams.size() + PUSH_TASKS - 1) / PUSH_TASKS);
         List<Future<?>> sent = new ArrayList<>();
         for (int from = 0; from < streams.size(); from += slice) {
             List<ProxyStream> part = streams.subList(from, Math.min(streams.size(), from + slice));
-            sent.add(pushExecutor.submit(() -> part.forEach(c -> pushTo(c, request))));
+            sent.add(pushExecutor.submit(() -> part.forEach(c -> pushTo(c, request, scope))));
         }
         for (Future<?> f : sent) {
             try {
@@ -100,9 +101,9 @@ public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDi
         }
     }
 
-    private static void pushTo(ProxyStream connection, PushRequest request) {
+    private static void pushTo(ProxyStream connection, PushRequest request, PushScope scope) {
         try {
-            connection.push(request);
+            connection.push(request, scope);
         } catch (RuntimeException e) {
             LOG.error("push to a proxy failed", e);
         }

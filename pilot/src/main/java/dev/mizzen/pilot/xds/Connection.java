@@ -104,8 +104,8 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
     }
 
     @Override
-    public synchronized void push(PushRequest request) {
-        if (!isOpen()) {
+    public synchronized void push(PushRequest request, PushScope scope) {
+        if (!isOpen() || !scope.concerns(proxy)) {
             return;
         }
         for (String type : TypeUrls.PUSH_ORDER) {

@@ -103,8 +103,8 @@ final class DeltaConnection extends AdsStream<DeltaDiscoveryRequest, DeltaDiscov
     }
 
     @Override
-    public synchronized void push(PushRequest request) {
-        if (!isOpen()) {
+    public synchronized void push(PushRequest request, PushScope scope) {
+        if (!isOpen() || !scope.concerns(proxy)) {
             return;
         }
         for (String type : TypeUrls.PUSH_ORDER) {

@@ -8,8 +8,8 @@ import java.util.Optional;
 interface ProxyStream {
     long id();
 
-    /** Sends what changed for this proxy; called from the push executor. */
-    void push(PushRequest request);
+    /** Sends what changed for this proxy, if the push concerns it; called from the push executor. */
+    void push(PushRequest request, PushScope scope);
 
     /** What the proxy was sent and acknowledged; empty before it identified itself. */
     Optional<ConnectionStatus> status();
