@@ -74,7 +74,8 @@ public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDi
     }
 
     /**
-     * Swaps in a new push and sends each connected proxy what changed for it. Returns when all were sent.
+     * Swaps in a new push and sends each connected proxy what changed for it, skipping the sidecars the
+     * change cannot concern ({@link PushScope}). Returns when all were sent.
      * Connections go to the executor in {@value #PUSH_TASKS} slices, not one task each: with thousands of
      * connections and an endpoint push that concerns a few, queueing a task per connection cost more than
      * deciding, per connection, that there is nothing to send.
