@@ -11,6 +11,7 @@ import dev.mizzen.pilot.model.PushContext;
 import dev.mizzen.pilot.push.PushRequest;
 import dev.mizzen.pilot.serviceregistry.RegistrySnapshot;
 import dev.mizzen.pilot.testing.MemoryConfigStore;
+import dev.mizzen.pilot.testing.ResponseQueue;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
@@ -31,10 +32,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +46,7 @@ class AdsServerTest {
     private AdsServer ads;
     private Server server;
     private ManagedChannel channel;
-    private final BlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
+    private final ResponseQueue<DiscoveryResponse> responses = new ResponseQueue<>();
     private StreamObserver<DiscoveryRequest> requests;
 
     @BeforeEach
@@ -60,20 +58,7 @@ class AdsServerTest {
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(ads).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new StreamObserver<>() {
-            @Override
-            public void onNext(DiscoveryResponse value) {
-                responses.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
+        requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(responses);
     }
 
     @AfterEach
@@ -92,9 +77,7 @@ class AdsServerTest {
     }
 
     private DiscoveryResponse next() throws InterruptedException {
-        DiscoveryResponse r = responses.poll(10, TimeUnit.SECONDS);
-        assertThat(r).as("a response").isNotNull();
-        return r;
+        return responses.next();
     }
 
     @Test
@@ -110,7 +93,7 @@ class AdsServerTest {
 
         ads.push(snapshot(), PushRequest.full("test")); // same content: the rejected version
         ads.push(snapshot(), PushRequest.full("test"));
-        assertThat(responses.poll(200, TimeUnit.MILLISECONDS)).isNull();
+        assertThat(responses.poll(200)).isNull();
         assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).anySatisfy(line -> assertThat(line)
                 .contains("NACK from " + NODE_ID).contains("CDS version " + first.getVersionInfo())
                 .contains("cluster weights sum to 0"));
@@ -129,7 +112,7 @@ class AdsServerTest {
         DiscoveryResponse first = next();
         requests.onNext(request().setResponseNonce(first.getNonce()).setVersionInfo(first.getVersionInfo()).build());
         ads.push(snapshot(), PushRequest.full("test"));
-        assertThat(responses.poll(200, TimeUnit.MILLISECONDS)).isNull();
+        assertThat(responses.poll(200)).isNull();
         assertThat(ads.status()).singleElement().satisfies(s -> assertThat(s.acked()).containsEntry(TypeUrls.CLUSTER, first.getVersionInfo()));
     }
 

@@ -10,6 +10,7 @@ import dev.mizzen.pilot.push.PushRequest;
 import dev.mizzen.pilot.serviceregistry.RegistrySnapshot;
 import dev.mizzen.pilot.testing.BookinfoRegistry;
 import dev.mizzen.pilot.testing.MemoryConfigStore;
+import dev.mizzen.pilot.testing.ResponseQueue;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
@@ -32,10 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,7 +48,7 @@ class DeltaAdsTest {
     private AdsServer ads;
     private Server server;
     private ManagedChannel channel;
-    private final BlockingQueue<DeltaDiscoveryResponse> responses = new LinkedBlockingQueue<>();
+    private final ResponseQueue<DeltaDiscoveryResponse> responses = new ResponseQueue<>();
     private StreamObserver<DeltaDiscoveryRequest> requests;
 
     @BeforeEach
@@ -60,20 +58,7 @@ class DeltaAdsTest {
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(ads).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        requests = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(new StreamObserver<>() {
-            @Override
-            public void onNext(DeltaDiscoveryResponse value) {
-                responses.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
+        requests = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(responses);
     }
 
     @AfterEach
@@ -96,9 +81,7 @@ class DeltaAdsTest {
     }
 
     private DeltaDiscoveryResponse next() throws InterruptedException {
-        DeltaDiscoveryResponse r = responses.poll(10, TimeUnit.SECONDS);
-        assertThat(r).as("a response").isNotNull();
-        return r;
+        return responses.next();
     }
 
     private void ack(DeltaDiscoveryResponse r) {
@@ -119,7 +102,7 @@ class DeltaAdsTest {
 
         // a full push with the same content sends nothing
         ads.push(snapshot(BookinfoRegistry.snapshot()), PushRequest.full("test"));
-        assertThat(responses.poll(200, TimeUnit.MILLISECONDS)).isNull();
+        assertThat(responses.poll(200)).isNull();
 
         // one reviews endpoint goes away: only reviews' endpoints are sent
         RegistrySnapshot fewer = withoutEndpoint(BookinfoRegistry.snapshot(), "reviews.default.svc.cluster.local", "10.1.0.4");
@@ -163,35 +146,19 @@ class DeltaAdsTest {
 
     @Test
     void anEndpointPushOverStateOfTheWorldCarriesOnlyTheChangedSets() throws Exception {
-        BlockingQueue<DiscoveryResponse> sotw = new LinkedBlockingQueue<>();
-        StreamObserver<DiscoveryRequest> stream = AggregatedDiscoveryServiceGrpc.newStub(channel)
-                .streamAggregatedResources(new StreamObserver<>() {
-                    @Override
-                    public void onNext(DiscoveryResponse value) {
-                        sotw.add(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
+        ResponseQueue<DiscoveryResponse> sotw = new ResponseQueue<>();
+        StreamObserver<DiscoveryRequest> stream = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(sotw);
         Node node = request(TypeUrls.ENDPOINT).getNode();
         List<String> names = List.of(REVIEWS_EDS, RATINGS_EDS);
         stream.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(TypeUrls.ENDPOINT).addAllResourceNames(names).build());
-        DiscoveryResponse all = sotw.poll(10, TimeUnit.SECONDS);
-        assertThat(all).isNotNull();
+        DiscoveryResponse all = sotw.next();
         assertThat(all.getResourcesCount()).isEqualTo(2);
         stream.onNext(DiscoveryRequest.newBuilder().setTypeUrl(TypeUrls.ENDPOINT).addAllResourceNames(names)
                 .setVersionInfo(all.getVersionInfo()).setResponseNonce(all.getNonce()).build());
 
         RegistrySnapshot fewer = withoutEndpoint(BookinfoRegistry.snapshot(), "reviews.default.svc.cluster.local", "10.1.0.4");
         ads.push(snapshot(fewer), PushRequest.endpoints("reviews.default.svc.cluster.local"));
-        DiscoveryResponse update = sotw.poll(10, TimeUnit.SECONDS);
-        assertThat(update).isNotNull();
+        DiscoveryResponse update = sotw.next();
         assertThat(update.getVersionInfo()).isNotEqualTo(all.getVersionInfo());
         assertThat(update.getResourcesList()).singleElement().satisfies(r -> {
             ClusterLoadAssignment reviews = r.unpack(ClusterLoadAssignment.class);
@@ -201,7 +168,7 @@ class DeltaAdsTest {
         stream.onNext(DiscoveryRequest.newBuilder().setTypeUrl(TypeUrls.ENDPOINT).addAllResourceNames(names)
                 .setVersionInfo(update.getVersionInfo()).setResponseNonce(update.getNonce()).build());
         // an ACK needs no answer, and the unchanged ratings set is never sent again
-        assertThat(sotw.poll(200, TimeUnit.MILLISECONDS)).isNull();
+        assertThat(sotw.poll(200)).isNull();
         stream.onCompleted();
     }
 
