@@ -37,6 +37,8 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
     protected int nackCount;
     private long nonces;
     private boolean closed;
+    /** types whose push waits until the proxy has read what it was sent before */
+    private final Set<String> deferred = new HashSet<>();
 
     /** What a type's subscription looks like from outside, for the status. */
     protected record TypeView(String type, String sentVersion, String ackedVersion, List<XdsResource> held,
@@ -47,6 +49,39 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
         this.id = id;
         this.out = out;
         this.server = server;
+        out.setOnReadyHandler(this::onReady);
+    }
+
+    /**
+     * True when a push of {@code type} has to wait because the proxy has not read what it was sent (gRPC's
+     * buffer for the stream is full); it is then made once the stream drains, from the config of that
+     * moment. A slow proxy so gets the latest config when it catches up, not a queue of every version
+     * in between held in istiod's memory. Answers to requests are never deferred.
+     */
+    protected final boolean deferIfBusy(String type) {
+        if (out.isReady()) {
+            return false;
+        }
+        deferred.add(type);
+        return true;
+    }
+
+    /** Makes a push of {@code type} that {@link #deferIfBusy} held back; called with this object's lock held. */
+    protected abstract void pushDeferred(String type);
+
+    private void onReady() {
+        try {
+            synchronized (this) {
+                if (!isOpen() || deferred.isEmpty()) {
+                    return;
+                }
+                List<String> types = TypeUrls.PUSH_ORDER.stream().filter(deferred::contains).toList();
+                deferred.clear();
+                types.forEach(this::pushDeferred);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("ADS stream {} of {}: deferred push failed", id, proxy == null ? "?" : proxy.id(), e);
+        }
     }
 
     @Override

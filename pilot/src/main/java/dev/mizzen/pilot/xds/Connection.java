@@ -35,6 +35,8 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
         List<XdsResource> sent = List.of();
         String ackedVersion;
         final Set<String> nacked = new HashSet<>();
+        /** what a push held back while the stream was busy must send; null when none is */
+        Send deferred;
     }
 
     /**
@@ -111,9 +113,24 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
         for (String type : TypeUrls.PUSH_ORDER) {
             Watch watch = watches.get(type);
             if (watch != null && StreamBinding.concernsHosts(request, type, watch.wildcard, watch.names)) {
-                respond(type, watch, request.isFull() || !type.equals(TypeUrls.ENDPOINT) ? Send.IF_CHANGED
-                        : Send.CHANGED_RESOURCES);
+                Send send = request.isFull() || !type.equals(TypeUrls.ENDPOINT) ? Send.IF_CHANGED : Send.CHANGED_RESOURCES;
+                if (deferIfBusy(type)) {
+                    // held-back endpoint pushes add up to the difference from what was last sent
+                    watch.deferred = watch.deferred == Send.IF_CHANGED ? Send.IF_CHANGED : send;
+                } else {
+                    respond(type, watch, send);
+                }
             }
+        }
+    }
+
+    @Override
+    protected void pushDeferred(String type) {
+        Watch watch = watches.get(type);
+        if (watch != null && watch.deferred != null) {
+            Send send = watch.deferred;
+            watch.deferred = null;
+            respond(type, watch, send);
         }
     }
 

@@ -109,9 +109,17 @@ final class DeltaConnection extends AdsStream<DeltaDiscoveryRequest, DeltaDiscov
         }
         for (String type : TypeUrls.PUSH_ORDER) {
             Subscription sub = subscriptions.get(type);
-            if (sub != null && StreamBinding.concerns(request, type, sub.wildcard, sub.names)) {
+            if (sub != null && StreamBinding.concerns(request, type, sub.wildcard, sub.names) && !deferIfBusy(type)) {
                 respond(type, sub);
             }
+        }
+    }
+
+    @Override
+    protected void pushDeferred(String type) {
+        Subscription sub = subscriptions.get(type);
+        if (sub != null) {
+            respond(type, sub);
         }
     }
 

@@ -21,6 +21,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -114,6 +116,46 @@ class AdsServerTest {
         ads.push(snapshot(), PushRequest.full("test"));
         assertThat(responses.poll(200)).isNull();
         assertThat(ads.status()).singleElement().satisfies(s -> assertThat(s.acked()).containsEntry(TypeUrls.CLUSTER, first.getVersionInfo()));
+    }
+
+    @Test
+    void aProxyThatReadsSlowlyGetsTheLatestConfigWhenItCatchesUpNotEveryVersionInBetween() throws Exception {
+        ResponseQueue<DiscoveryResponse> slow = new ResponseQueue<>();
+        AtomicReference<ClientCallStreamObserver<DiscoveryRequest>> reader = new AtomicReference<>();
+        StreamObserver<DiscoveryRequest> stream = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(
+                new ClientResponseObserver<DiscoveryRequest, DiscoveryResponse>() {
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<DiscoveryRequest> call) {
+                        call.disableAutoRequestWithInitial(1); // reads one response, then only when told
+                        reader.set(call);
+                    }
+
+                    @Override
+                    public void onNext(DiscoveryResponse value) {
+                        slow.onNext(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        stream.onNext(request().build());
+        DiscoveryResponse first = slow.next();
+        stream.onNext(request().setResponseNonce(first.getNonce()).setVersionInfo(first.getVersionInfo()).build());
+
+        for (String host : List.of("b", "c", "d")) { // three versions while it reads nothing
+            clusterName.set("outbound|80||" + host + ".default.svc.cluster.local");
+            ads.push(snapshot(), PushRequest.full("test"));
+        }
+        reader.get().request(1);
+        DiscoveryResponse caughtUp = slow.next();
+        assertThat(caughtUp.getResources(0).unpack(Cluster.class).getName()).isEqualTo("outbound|80||d.default.svc.cluster.local");
+        reader.get().request(1);
+        assertThat(slow.poll(200)).as("nothing else was queued").isNull();
     }
 
     @Test
