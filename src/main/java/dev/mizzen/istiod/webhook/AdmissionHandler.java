@@ -136,12 +136,29 @@ final class AdmissionHandler implements HttpHandler {
      * is still writing makes the server close the connection under it, and the client sees no answer.
      */
     private void discardBody(HttpExchange exchange) throws IOException {
+        discardBody(exchange, maxBodyBytes);
+    }
+
+    private static void discardBody(HttpExchange exchange, long maxBodyBytes) throws IOException {
         InputStream in = exchange.getRequestBody();
         byte[] buffer = new byte[8192];
         long read = 0;
         for (int n = in.read(buffer); n >= 0 && read <= DRAIN_FACTOR * maxBodyBytes; n = in.read(buffer)) {
             read += n;
         }
+    }
+
+    /**
+     * What answers the paths no webhook serves. Without it the JDK server answers 404 itself and closes the
+     * connection with the request body unread, which resets the connection under the client's feet.
+     */
+    static HttpHandler notFound(long maxBodyBytes) {
+        return exchange -> {
+            try (exchange) {
+                discardBody(exchange, maxBodyBytes);
+                plain(exchange, 404, "no webhook at " + exchange.getRequestURI().getPath());
+            }
+        };
     }
 
     private static void plain(HttpExchange exchange, int status, String reason) throws IOException {

@@ -70,6 +70,7 @@ public final class WebhookServer implements AutoCloseable {
         server.setHttpsConfigurator(new ServerOnlyTls(tls.sslContext()));
         new TreeMap<>(handlers).forEach((path, controller) ->
                 server.createContext(path, new AdmissionHandler(path, controller, MAX_BODY_BYTES)));
+        server.createContext("/", AdmissionHandler.notFound(MAX_BODY_BYTES));
         server.setExecutor(workers);
         server.start();
         LOG.info("webhooks serving on port {}: {}", server.getAddress().getPort(), String.join(", ", new TreeMap<>(handlers).keySet()));
