@@ -21,8 +21,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -120,29 +118,8 @@ class AdsServerTest {
 
     @Test
     void aProxyThatReadsSlowlyGetsTheLatestConfigWhenItCatchesUpNotEveryVersionInBetween() throws Exception {
-        ResponseQueue<DiscoveryResponse> slow = new ResponseQueue<>();
-        AtomicReference<ClientCallStreamObserver<DiscoveryRequest>> reader = new AtomicReference<>();
-        StreamObserver<DiscoveryRequest> stream = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(
-                new ClientResponseObserver<DiscoveryRequest, DiscoveryResponse>() {
-                    @Override
-                    public void beforeStart(ClientCallStreamObserver<DiscoveryRequest> call) {
-                        call.disableAutoRequestWithInitial(1); // reads one response, then only when told
-                        reader.set(call);
-                    }
-
-                    @Override
-                    public void onNext(DiscoveryResponse value) {
-                        slow.onNext(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
+        ResponseQueue<DiscoveryResponse> slow = ResponseQueue.readingOnly(1); // one response, then only when told
+        StreamObserver<DiscoveryRequest> stream = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(slow);
         stream.onNext(request().build());
         DiscoveryResponse first = slow.next();
         stream.onNext(request().setResponseNonce(first.getNonce()).setVersionInfo(first.getVersionInfo()).build());
@@ -151,10 +128,10 @@ class AdsServerTest {
             clusterName.set("outbound|80||" + host + ".default.svc.cluster.local");
             ads.push(snapshot(), PushRequest.full("test"));
         }
-        reader.get().request(1);
+        slow.read();
         DiscoveryResponse caughtUp = slow.next();
         assertThat(caughtUp.getResources(0).unpack(Cluster.class).getName()).isEqualTo("outbound|80||d.default.svc.cluster.local");
-        reader.get().request(1);
+        slow.read();
         assertThat(slow.poll(200)).as("nothing else was queued").isNull();
     }
 
