@@ -112,7 +112,7 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
         }
         for (String type : TypeUrls.PUSH_ORDER) {
             Watch watch = watches.get(type);
-            if (watch != null && StreamBinding.concernsHosts(request, type, watch.wildcard, watch.names)) {
+            if (watch != null && StreamBinding.concerns(request, type, watch.wildcard, watch.names)) {
                 Send send = request.isFull() || !type.equals(TypeUrls.ENDPOINT) ? Send.IF_CHANGED : Send.CHANGED_RESOURCES;
                 if (deferIfBusy(type)) {
                     // held-back endpoint pushes add up to the difference from what was last sent

@@ -50,7 +50,11 @@ record StreamBinding(Proxy proxy, XdsGenerator generator) {
         return Optional.of(new StreamBinding(proxy, generator.get()));
     }
 
-    /** True when a push concerns this subscription: every full push, endpoint pushes only EDS of changed hosts. */
+    /**
+     * True when a push concerns this subscription: every full push, endpoint pushes only EDS of changed hosts.
+     * A shared subscription ({@link NameSet}) knows its service hosts, so that costs a lookup per updated host;
+     * otherwise each subscribed name's host is read.
+     */
     static boolean concerns(PushRequest request, String type, boolean wildcard, Collection<String> names) {
         if (request.isFull()) {
             return true;
@@ -61,35 +65,11 @@ record StreamBinding(Proxy proxy, XdsGenerator generator) {
         if (wildcard) {
             return true;
         }
-        for (String name : names) {
-            if (request.hostsUpdated().contains(XdsCache.hostOf(name))) {
-                return true;
-            }
+        if (names instanceof NameSet shared) {
+            Set<String> hosts = shared.hosts();
+            return request.hostsUpdated().stream().anyMatch(hosts::contains);
         }
-        return false;
-    }
-
-    /**
-     * {@link #concerns} for a shared subscription whose service hosts ({@link NameSet#hosts}) are computed
-     * once: an endpoint push then costs a lookup per updated host, not a parse per subscribed name.
-     */
-    static boolean concernsHosts(PushRequest request, String type, boolean wildcard, NameSet names) {
-        if (request.isFull()) {
-            return true;
-        }
-        if (!type.equals(TypeUrls.ENDPOINT)) {
-            return false;
-        }
-        if (wildcard) {
-            return true;
-        }
-        Set<String> hosts = names.hosts();
-        for (String host : request.hostsUpdated()) {
-            if (hosts.contains(host)) {
-                return true;
-            }
-        }
-        return false;
+        return names.stream().anyMatch(name -> request.hostsUpdated().contains(XdsCache.hostOf(name)));
     }
 
     /**

@@ -26,8 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The generator for Envoy, sidecars and gateways alike. CDS and LDS are built whole (Envoy subscribes to
@@ -96,14 +96,9 @@ public final class EnvoyGenerator implements XdsGenerator {
             return proxy.group();
         }
         Set<String> keys = push.virtualServices().sourceLabelKeys();
-        Map<String, String> labels = new TreeMap<>();
-        if (!keys.isEmpty()) {
-            proxy.labels().forEach((key, value) -> {
-                if (keys.contains(key)) {
-                    labels.put(key, value);
-                }
-            });
-        }
+        Map<String, String> labels = keys.isEmpty() ? Map.of() : proxy.labels().entrySet().stream()
+                .filter(label -> keys.contains(label.getKey()))
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
         return new SidecarRouteScope(proxy.namespace(), push.sidecarScope(proxy), labels);
     }
 

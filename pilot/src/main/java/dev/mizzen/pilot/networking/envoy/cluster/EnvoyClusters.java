@@ -22,22 +22,10 @@ public final class EnvoyClusters {
     private EnvoyClusters() {
     }
 
-    public static List<Cluster> build(Proxy proxy, PushContext push) {
-        List<Cluster> out = new ArrayList<>();
-        for (Service service : push.servicesFor(proxy)) {
-            for (ServicePort port : service.ports()) {
-                out.addAll(OutboundClusters.build(service, port, proxy, push));
-            }
-        }
-        out.addAll(local(proxy, push));
-        out.sort(Comparator.comparing(Cluster::getName));
-        return out;
-    }
-
     /**
-     * The same clusters as {@link #build}, packed, in the same order, with each service port's outbound
-     * clusters taken from {@code outbound}: they depend on the proxy's namespace only (the DestinationRule
-     * that applies), so a generator may share them between all proxies of a namespace.
+     * The clusters, packed and sorted by name, with each service port's outbound clusters taken from
+     * {@code outbound} ({@link OutboundClusters#build}): they depend on the proxy's namespace only (the
+     * DestinationRule that applies), so a generator may share them between all proxies of a namespace.
      */
     public static List<XdsResource> resources(Proxy proxy, PushContext push,
                                               BiFunction<Service, ServicePort, List<XdsResource>> outbound) {
