@@ -1,7 +1,6 @@
 package dev.mizzen.bench.proxy;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.mizzen.pilot.xds.TypeUrls;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -24,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.mizzen.bench.proxy.ResourceReader.problem;
+
 /**
  * Reads resources as an Envoy sidecar needs them to follow references (a listener's HTTP connection managers
  * name route configs, an EDS cluster names its endpoint set), and rejects a few things Envoy rejects at load:
@@ -38,21 +39,7 @@ public final class EnvoyResourceReader implements ResourceReader {
     private static final String ROUTER_TYPE = Any.pack(Router.getDefaultInstance()).getTypeUrl();
 
     @Override
-    public ResourceInfo read(String typeUrl, ByteString body) {
-        try {
-            return switch (typeUrl) {
-                case TypeUrls.LISTENER -> listener(Listener.parseFrom(body));
-                case TypeUrls.ROUTE -> routes(RouteConfiguration.parseFrom(body));
-                case TypeUrls.CLUSTER -> cluster(Cluster.parseFrom(body));
-                case TypeUrls.ENDPOINT -> endpoints(ClusterLoadAssignment.parseFrom(body));
-                default -> problem("", "unexpected type " + typeUrl);
-            };
-        } catch (InvalidProtocolBufferException e) {
-            return problem("", "does not parse as " + typeUrl + ": " + e.getMessage());
-        }
-    }
-
-    private static ResourceInfo listener(Listener listener) throws InvalidProtocolBufferException {
+    public ResourceInfo listener(Listener listener) throws InvalidProtocolBufferException {
         String name = listener.getName();
         if (name.isEmpty() || !listener.hasAddress()) {
             return problem(name, "listener '" + name + "' without a name or an address");
@@ -102,7 +89,8 @@ public final class EnvoyResourceReader implements ResourceReader {
         return "";
     }
 
-    private static ResourceInfo cluster(Cluster cluster) {
+    @Override
+    public ResourceInfo cluster(Cluster cluster) {
         String name = cluster.getName();
         if (name.isEmpty()) {
             return problem(name, "a cluster without a name");
@@ -132,7 +120,8 @@ public final class EnvoyResourceReader implements ResourceReader {
         return new ResourceInfo(name, Map.of(), "");
     }
 
-    private static ResourceInfo routes(RouteConfiguration config) {
+    @Override
+    public ResourceInfo routes(RouteConfiguration config) {
         String name = config.getName();
         if (name.isEmpty()) {
             return problem(name, "a route config without a name");
@@ -166,12 +155,9 @@ public final class EnvoyResourceReader implements ResourceReader {
         return new ResourceInfo(name, Map.of(TypeUrls.CLUSTER, clusters), "");
     }
 
-    private static ResourceInfo endpoints(ClusterLoadAssignment assignment) {
+    @Override
+    public ResourceInfo endpoints(ClusterLoadAssignment assignment) {
         String name = assignment.getClusterName();
         return name.isEmpty() ? problem(name, "endpoints without a cluster name") : new ResourceInfo(name, Map.of(), "");
-    }
-
-    private static ResourceInfo problem(String name, String why) {
-        return new ResourceInfo(name, Map.of(), why);
     }
 }

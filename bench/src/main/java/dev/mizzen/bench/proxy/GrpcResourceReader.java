@@ -1,7 +1,6 @@
 package dev.mizzen.bench.proxy;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.mizzen.pilot.xds.TypeUrls;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -30,22 +29,7 @@ public final class GrpcResourceReader implements ResourceReader {
     private static final String ROUTER_TYPE = Any.pack(Router.getDefaultInstance()).getTypeUrl();
 
     @Override
-    public ResourceInfo read(String typeUrl, ByteString body) {
-        try {
-            return switch (typeUrl) {
-                case TypeUrls.LISTENER -> listener(Listener.parseFrom(body));
-                case TypeUrls.ROUTE -> routes(RouteConfiguration.parseFrom(body));
-                case TypeUrls.CLUSTER -> cluster(Cluster.parseFrom(body));
-                case TypeUrls.ENDPOINT -> new ResourceInfo(ClusterLoadAssignment.parseFrom(body).getClusterName(),
-                        Map.of(), "");
-                default -> new ResourceInfo("", Map.of(), "unexpected type " + typeUrl);
-            };
-        } catch (InvalidProtocolBufferException e) {
-            return new ResourceInfo("", Map.of(), "does not parse as " + typeUrl + ": " + e.getMessage());
-        }
-    }
-
-    private static ResourceInfo listener(Listener listener) throws InvalidProtocolBufferException {
+    public ResourceInfo listener(Listener listener) throws InvalidProtocolBufferException {
         String name = listener.getName();
         if (!listener.hasApiListener() || !listener.getApiListener().getApiListener().is(HttpConnectionManager.class)) {
             return new ResourceInfo(name, Map.of(), "listener " + name + " is not an api_listener with an HCM");
@@ -62,7 +46,8 @@ public final class GrpcResourceReader implements ResourceReader {
         return new ResourceInfo(name, Map.of(TypeUrls.ROUTE, Set.of(hcm.getRds().getRouteConfigName())), "");
     }
 
-    private static ResourceInfo routes(RouteConfiguration config) {
+    @Override
+    public ResourceInfo routes(RouteConfiguration config) {
         String name = config.getName();
         Set<String> clusters = new HashSet<>();
         for (VirtualHost host : config.getVirtualHostsList()) {
@@ -89,7 +74,8 @@ public final class GrpcResourceReader implements ResourceReader {
         return new ResourceInfo(name, Map.of(TypeUrls.CLUSTER, clusters), "");
     }
 
-    private static ResourceInfo cluster(Cluster cluster) {
+    @Override
+    public ResourceInfo cluster(Cluster cluster) {
         String name = cluster.getName();
         if (cluster.getType() != Cluster.DiscoveryType.EDS) {
             return new ResourceInfo(name, Map.of(), "cluster " + name + " is of type " + cluster.getType());
@@ -107,5 +93,10 @@ public final class GrpcResourceReader implements ResourceReader {
 
     private static boolean overAds(ConfigSource source) {
         return source.hasAds();
+    }
+
+    @Override
+    public ResourceInfo endpoints(ClusterLoadAssignment assignment) {
+        return new ResourceInfo(assignment.getClusterName(), Map.of(), "");
     }
 }
