@@ -1,7 +1,8 @@
 package dev.mizzen.citadel;
 
 import dev.mizzen.citadel.authn.ClientCertificateAuthenticator;
-import dev.mizzen.citadel.authn.FirstMatchAuthenticator;
+import dev.mizzen.citadel.authn.CachingAuthenticator;
+import dev.mizzen.api.identity.CallerAuthenticator;
 import dev.mizzen.citadel.authn.TokenReviewAuthenticator;
 import dev.mizzen.citadel.ca.CertificateAuthority;
 import dev.mizzen.citadel.ca.SigningBundle;
@@ -29,7 +30,11 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -38,11 +43,13 @@ import java.util.concurrent.TimeUnit;
  * gRPC service, the roots published in every namespace, and istiod's serving certificate.
  *
  * <p>Concurrency: one daemon thread ("citadel-control") runs every background step (root checks, serving
- * certificate renewals, ConfigMap reconciles), so they never overlap; signing happens on the callers' (gRPC)
- * threads against an atomically swapped bundle. {@link #close()} stops the thread and the informers.
+ * certificate renewals, ConfigMap reconciles), so they never overlap; token reviews run on a small bounded pool
+ * and signing on the thread that completes a caller's authentication, against an atomically swapped bundle. {@link #close()} stops the thread and the informers.
  */
 public final class Citadel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Citadel.class);
+    private static final int TOKEN_REVIEW_THREADS = 4;
+    private static final int TOKEN_REVIEW_QUEUE = 1_000;
 
     private final CertificateAuthority ca;
     private final IstioCertificateGrpcService service;
@@ -50,11 +57,16 @@ public final class Citadel implements AutoCloseable {
     private final RootCertPublisher publisher;
     private final Optional<RootRotator> rotator;
     private final ScheduledExecutorService control;
+    private final CallerAuthenticator authenticator;
+    private final ExecutorService reviews;
 
-    private Citadel(CertificateAuthority ca, IstioCertificateGrpcService service, ServingCertificateRotator serving,
-                    RootCertPublisher publisher, Optional<RootRotator> rotator, ScheduledExecutorService control) {
+    private Citadel(CertificateAuthority ca, IstioCertificateGrpcService service, CallerAuthenticator authenticator,
+                    ServingCertificateRotator serving, RootCertPublisher publisher, Optional<RootRotator> rotator,
+                    ScheduledExecutorService control, ExecutorService reviews) {
         this.ca = ca;
         this.service = service;
+        this.authenticator = authenticator;
+        this.reviews = reviews;
         this.serving = serving;
         this.publisher = publisher;
         this.rotator = rotator;
@@ -72,6 +84,7 @@ public final class Citadel implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        ExecutorService reviews = tokenReviewExecutor();
         try {
             Optional<SigningBundle> plugged = settings.pluginCertsDir().flatMap(PluggedCa::fromDirectory)
                     .or(() -> PluggedCa.fromSecret(client, settings.namespace()));
@@ -89,9 +102,10 @@ public final class Citadel implements AutoCloseable {
                     .description("The unix timestamp, in seconds, when the CA's root certificate will expire.")
                     .register(meters);
 
-            var authenticator = new FirstMatchAuthenticator(List.of(
+            CachingAuthenticator authenticator = new CachingAuthenticator(
                     new ClientCertificateAuthenticator(ca::roots, settings.trustDomain(), clock),
-                    new TokenReviewAuthenticator(client, workloads.tokenAudiences(), settings.trustDomain())));
+                    new TokenReviewAuthenticator(client, workloads.tokenAudiences(), settings.trustDomain()),
+                    reviews, clock, CachingAuthenticator.Settings.DEFAULTS);
             var service = new IstioCertificateGrpcService(
                     new CertificateRequestHandler(authenticator, ca, new CaMetrics(meters)));
 
@@ -109,16 +123,39 @@ public final class Citadel implements AutoCloseable {
                 r.start();
                 rotator = Optional.of(r);
             }
-            return new Citadel(ca, service, serving, publisher, rotator, control);
+            return new Citadel(ca, service, authenticator, serving, publisher, rotator, control, reviews);
         } catch (RuntimeException e) {
             control.shutdownNow();
+            reviews.shutdownNow();
             throw e;
         }
+    }
+
+    /**
+     * Token reviews are apiserver round trips: a few threads, and a bounded queue so that a flood of new tokens
+     * is refused (UNAVAILABLE, the caller retries) instead of queueing without end.
+     */
+    private static ExecutorService tokenReviewExecutor() {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(TOKEN_REVIEW_THREADS, TOKEN_REVIEW_THREADS, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(TOKEN_REVIEW_QUEUE), r -> {
+                    Thread t = new Thread(r, "citadel-token-review-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /** The CA service ({@code istio.v1.auth.IstioCertificateService}) for istiod's TLS gRPC server on 15012. */
     public BindableService certificateService() {
         return service;
+    }
+
+    /**
+     * How callers of istiod's authenticated port prove who they are: a client certificate from this CA, or a
+     * service-account token the apiserver vouches for (remembered until it expires). The CA and xDS share it.
+     */
+    public CallerAuthenticator authenticator() {
+        return authenticator;
     }
 
     /** The trusted roots now, the one the CA signs under first. */
@@ -159,6 +196,7 @@ public final class Citadel implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        reviews.shutdownNow();
         rotator.ifPresent(RootRotator::close);
         serving.close();
         publisher.close();

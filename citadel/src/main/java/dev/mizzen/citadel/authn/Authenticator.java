@@ -1,6 +1,8 @@
 package dev.mizzen.citadel.authn;
 
-import dev.mizzen.citadel.identity.SpiffeId;
+import dev.mizzen.api.identity.AuthenticationException;
+import dev.mizzen.api.identity.CallerCredentials;
+import dev.mizzen.api.identity.SpiffeId;
 
 import java.util.Optional;
 
@@ -10,5 +12,5 @@ public interface Authenticator {
      * @return the caller's identity, or empty when these credentials are not of this authenticator's kind
      * @throws AuthenticationException when they are of its kind but do not hold
      */
-    Optional<SpiffeId> authenticate(Credentials credentials);
+    Optional<SpiffeId> authenticate(CallerCredentials credentials);
 }

@@ -1,5 +1,8 @@
 package dev.mizzen.citadel.authn;
 
+import dev.mizzen.api.identity.AuthenticationException;
+import dev.mizzen.api.identity.CallerCredentials;
+
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -16,7 +19,7 @@ public final class BearerToken {
      * @return the token, or empty when there is no authorization header
      * @throws AuthenticationException (UNAUTHENTICATED) when the header is not a bearer JWT
      */
-    public static Optional<String> from(Credentials credentials) {
+    public static Optional<String> from(CallerCredentials credentials) {
         if (credentials.authorization().isEmpty()) {
             return Optional.empty();
         }

@@ -1,6 +1,8 @@
 package dev.mizzen.citadel.authn;
 
-import dev.mizzen.citadel.identity.SpiffeId;
+import dev.mizzen.api.identity.AuthenticationException;
+import dev.mizzen.api.identity.CallerCredentials;
+import dev.mizzen.api.identity.SpiffeId;
 
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
@@ -41,7 +43,7 @@ public final class ClientCertificateAuthenticator implements Authenticator {
     }
 
     @Override
-    public Optional<SpiffeId> authenticate(Credentials credentials) {
+    public Optional<SpiffeId> authenticate(CallerCredentials credentials) {
         List<X509Certificate> chain = credentials.peerChain();
         if (chain.isEmpty()) {
             return Optional.empty();

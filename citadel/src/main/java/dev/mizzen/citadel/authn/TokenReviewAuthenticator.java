@@ -1,6 +1,8 @@
 package dev.mizzen.citadel.authn;
 
-import dev.mizzen.citadel.identity.SpiffeId;
+import dev.mizzen.api.identity.AuthenticationException;
+import dev.mizzen.api.identity.CallerCredentials;
+import dev.mizzen.api.identity.SpiffeId;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatus;
@@ -32,7 +34,7 @@ public final class TokenReviewAuthenticator implements Authenticator {
     }
 
     @Override
-    public Optional<SpiffeId> authenticate(Credentials credentials) {
+    public Optional<SpiffeId> authenticate(CallerCredentials credentials) {
         Optional<String> token = BearerToken.from(credentials);
         if (token.isEmpty()) {
             return Optional.empty();

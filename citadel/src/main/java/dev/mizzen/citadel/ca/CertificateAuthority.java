@@ -1,6 +1,6 @@
 package dev.mizzen.citadel.ca;
 
-import dev.mizzen.citadel.identity.SpiffeId;
+import dev.mizzen.api.identity.SpiffeId;
 import dev.mizzen.citadel.pki.CertificateMinter;
 import dev.mizzen.citadel.pki.CertificateTemplate;
 import org.slf4j.Logger;

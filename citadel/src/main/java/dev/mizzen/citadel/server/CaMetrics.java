@@ -1,6 +1,6 @@
 package dev.mizzen.citadel.server;
 
-import dev.mizzen.citadel.authn.AuthenticationException;
+import dev.mizzen.api.identity.AuthenticationException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 

@@ -1,26 +1,29 @@
 package dev.mizzen.citadel.server;
 
-import dev.mizzen.citadel.authn.AuthenticationException;
-import dev.mizzen.citadel.authn.Authenticator;
-import dev.mizzen.citadel.authn.Credentials;
+import dev.mizzen.api.identity.AuthenticationException;
+import dev.mizzen.api.identity.CallerAuthenticator;
+import dev.mizzen.api.identity.CallerCredentials;
+import dev.mizzen.api.identity.SpiffeId;
 import dev.mizzen.citadel.ca.CertificateAuthority;
 import dev.mizzen.citadel.ca.CsrException;
 import dev.mizzen.citadel.ca.CsrParser;
 import dev.mizzen.citadel.ca.IssuedCertificate;
 import dev.mizzen.citadel.ca.SigningException;
-import dev.mizzen.citadel.identity.SpiffeId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * One CreateCertificate, without any transport: authenticate the caller, take the public key from the CSR,
- * sign a certificate naming only the caller's identity, and count what happened. Failures are thrown as
- * {@link AuthenticationException}, {@link CsrException} or {@link SigningException}, and never stop the CA.
+ * sign a certificate naming only the caller's identity, and count what happened. Failures complete the result
+ * with {@link AuthenticationException}, {@link CsrException} or {@link SigningException}, and never stop the CA.
  *
- * <p>Thread-safe: holds no per-call state.
+ * <p>Thread-safe: holds no per-call state. Signing runs on the thread that completes the authentication (the
+ * caller's for a certificate or a remembered token, the token-review executor otherwise).
  */
 public final class CertificateRequestHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateRequestHandler.class);
@@ -31,19 +34,29 @@ public final class CertificateRequestHandler {
     public record Request(String csrPem, long validitySeconds) {
     }
 
-    private final Authenticator authenticator;
+    private final CallerAuthenticator authenticator;
     private final CertificateAuthority ca;
     private final CaMetrics metrics;
 
-    public CertificateRequestHandler(Authenticator authenticator, CertificateAuthority ca, CaMetrics metrics) {
+    public CertificateRequestHandler(CallerAuthenticator authenticator, CertificateAuthority ca, CaMetrics metrics) {
         this.authenticator = authenticator;
         this.ca = ca;
         this.metrics = metrics;
     }
 
-    public IssuedCertificate handle(Request request, Credentials credentials) {
+    public CompletableFuture<IssuedCertificate> handle(Request request, CallerCredentials credentials) {
         metrics.csrReceived();
-        SpiffeId identity = authenticate(credentials);
+        return authenticator.authenticate(credentials)
+                .exceptionally(failure -> {
+                    AuthenticationException refused = refusal(failure);
+                    metrics.authenticationFailure(refused.kind());
+                    LOG.debug("caller not authenticated ({}): {}", refused.kind(), refused.getMessage());
+                    throw refused;
+                })
+                .thenApply(identity -> sign(request, identity));
+    }
+
+    private IssuedCertificate sign(Request request, SpiffeId identity) {
         PublicKey key;
         try {
             key = CsrParser.publicKey(request.csrPem());
@@ -64,14 +77,9 @@ public final class CertificateRequestHandler {
         }
     }
 
-    private SpiffeId authenticate(Credentials credentials) {
-        try {
-            return authenticator.authenticate(credentials).orElseThrow(() -> new AuthenticationException(
-                    AuthenticationException.Kind.UNAUTHENTICATED, "the credentials name no identity"));
-        } catch (AuthenticationException e) {
-            metrics.authenticationFailure(e.kind());
-            LOG.debug("caller not authenticated ({}): {}", e.kind(), e.getMessage());
-            throw e;
-        }
+    private static AuthenticationException refusal(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof AuthenticationException a ? a
+                : new AuthenticationException(AuthenticationException.Kind.UNAVAILABLE, "authentication failed: " + cause, cause);
     }
 }

@@ -1,12 +1,12 @@
 package dev.mizzen.citadel.server;
 
+import dev.mizzen.api.identity.AuthenticationException;
+import dev.mizzen.api.identity.CallerCredentials;
+import dev.mizzen.api.identity.CallerCredentialsInterceptor;
 import dev.mizzen.api.security.ca.v1.IstioCertificateRequest;
 import dev.mizzen.api.security.ca.v1.IstioCertificateResponse;
 import dev.mizzen.api.security.ca.v1.IstioCertificateServiceGrpc;
-import dev.mizzen.citadel.authn.AuthenticationException;
-import dev.mizzen.citadel.authn.Credentials;
 import dev.mizzen.citadel.ca.CsrException;
-import dev.mizzen.citadel.ca.IssuedCertificate;
 import dev.mizzen.citadel.ca.SigningException;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptors;
@@ -16,10 +16,13 @@ import io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CompletionException;
+
 /**
  * {@code istio.v1.auth.IstioCertificateService/CreateCertificate} over gRPC: decodes the request and the
  * caller's credentials, calls {@link CertificateRequestHandler}, encodes the chain or maps the failure to a
- * status. Bind it into a TLS server (15012) so that client certificates reach it.
+ * status. Bind it into a TLS server (15012) so that client certificates reach it. The answer is sent when the
+ * handler completes, so a token review does not hold a gRPC thread.
  */
 public final class IstioCertificateGrpcService implements IstioCertificateServiceGrpc.AsyncService, BindableService {
     private static final Logger LOG = LoggerFactory.getLogger(IstioCertificateGrpcService.class);
@@ -32,35 +35,36 @@ public final class IstioCertificateGrpcService implements IstioCertificateServic
 
     @Override
     public ServerServiceDefinition bindService() {
-        return ServerInterceptors.intercept(IstioCertificateServiceGrpc.bindService(this), new CallCredentialsInterceptor());
+        return ServerInterceptors.intercept(IstioCertificateServiceGrpc.bindService(this), new CallerCredentialsInterceptor());
     }
 
     @Override
     public void createCertificate(IstioCertificateRequest request, StreamObserver<IstioCertificateResponse> response) {
-        Credentials credentials = CallCredentialsInterceptor.CREDENTIALS.get();
-        if (credentials == null) {
-            credentials = Credentials.none();
+        CallerCredentials credentials = CallerCredentialsInterceptor.current().orElse(CallerCredentials.none());
+        handler.handle(new CertificateRequestHandler.Request(request.getCsr(), request.getValidityDuration()), credentials)
+                .whenComplete((issued, failure) -> {
+                    if (failure == null) {
+                        response.onNext(IstioCertificateResponse.newBuilder().addAllCertChain(issued.pemChain()).build());
+                        response.onCompleted();
+                    } else {
+                        response.onError(status(failure).asRuntimeException());
+                    }
+                });
+    }
+
+    private static Status status(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof CsrException) {
+            return Status.INVALID_ARGUMENT.withDescription(cause.getMessage());
         }
-        IssuedCertificate issued;
-        try {
-            issued = handler.handle(new CertificateRequestHandler.Request(request.getCsr(), request.getValidityDuration()),
-                    credentials);
-        } catch (CsrException e) {
-            response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (AuthenticationException e) {
-            response.onError(status(e.kind()).withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (SigningException e) {
-            response.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (RuntimeException e) {
-            LOG.error("CreateCertificate failed unexpectedly", e);
-            response.onError(Status.INTERNAL.withDescription("the CA failed unexpectedly").asRuntimeException());
-            return;
+        if (cause instanceof AuthenticationException e) {
+            return status(e.kind()).withDescription(e.getMessage());
         }
-        response.onNext(IstioCertificateResponse.newBuilder().addAllCertChain(issued.pemChain()).build());
-        response.onCompleted();
+        if (cause instanceof SigningException) {
+            return Status.INTERNAL.withDescription(cause.getMessage());
+        }
+        LOG.error("CreateCertificate failed unexpectedly", cause);
+        return Status.INTERNAL.withDescription("the CA failed unexpectedly");
     }
 
     static Status status(AuthenticationException.Kind kind) {

@@ -1,6 +1,6 @@
 package dev.mizzen.citadel.ca;
 
-import dev.mizzen.citadel.identity.SpiffeId;
+import dev.mizzen.api.identity.SpiffeId;
 import dev.mizzen.citadel.pki.KeyType;
 import dev.mizzen.citadel.pki.Pem;
 import dev.mizzen.citadel.rootcert.PluggedCa;

@@ -4,7 +4,7 @@ import dev.mizzen.api.security.ca.v1.IstioCertificateRequest;
 import dev.mizzen.citadel.Citadel;
 import dev.mizzen.citadel.CitadelSettings;
 import dev.mizzen.citadel.ca.SigningBundle;
-import dev.mizzen.citadel.identity.SpiffeId;
+import dev.mizzen.api.identity.SpiffeId;
 import dev.mizzen.citadel.pki.Pem;
 import dev.mizzen.citadel.testing.Csrs;
 import dev.mizzen.citadel.testing.FakeApiServer;

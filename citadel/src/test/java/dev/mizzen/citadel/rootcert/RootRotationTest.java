@@ -2,7 +2,7 @@ package dev.mizzen.citadel.rootcert;
 
 import dev.mizzen.citadel.Citadel;
 import dev.mizzen.citadel.CitadelSettings;
-import dev.mizzen.citadel.identity.SpiffeId;
+import dev.mizzen.api.identity.SpiffeId;
 import dev.mizzen.citadel.pki.Pem;
 import dev.mizzen.citadel.testing.Csrs;
 import dev.mizzen.citadel.testing.FakeApiServer;

@@ -1,11 +1,11 @@
 package dev.mizzen.citadel.server;
 
 import dev.mizzen.citadel.authn.ClientCertificateAuthenticator;
-import dev.mizzen.citadel.authn.FirstMatchAuthenticator;
+import dev.mizzen.citadel.authn.CachingAuthenticator;
 import dev.mizzen.citadel.authn.TokenReviewAuthenticator;
 import dev.mizzen.citadel.ca.CertificateAuthority;
 import dev.mizzen.citadel.ca.IssuedCertificate;
-import dev.mizzen.citadel.identity.SpiffeId;
+import dev.mizzen.api.identity.SpiffeId;
 import dev.mizzen.citadel.pki.KeyType;
 import dev.mizzen.citadel.testing.Csrs;
 import dev.mizzen.citadel.testing.FakeApiServer;
@@ -40,9 +40,10 @@ class ApiserverUnavailableTest {
         CertificateAuthority ca = TestCas.authority(TestCas.selfSigned(KeyType.ECDSA_P256), Clock.systemUTC());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (KubernetesClient unreachable = clientOfAClosedPort()) {
-            var service = new IstioCertificateGrpcService(new CertificateRequestHandler(new FirstMatchAuthenticator(List.of(
+            var service = new IstioCertificateGrpcService(new CertificateRequestHandler(new CachingAuthenticator(
                     new ClientCertificateAuthenticator(ca::roots, "cluster.local", Clock.systemUTC()),
-                    new TokenReviewAuthenticator(unreachable, List.of("istio-ca"), "cluster.local"))), ca, new CaMetrics(meters)));
+                    new TokenReviewAuthenticator(unreachable, List.of("istio-ca"), "cluster.local"),
+                    Runnable::run, Clock.systemUTC(), CachingAuthenticator.Settings.DEFAULTS), ca, new CaMetrics(meters)));
             KeyPair serverKeys = KeyType.ECDSA_P256.generate();
             IssuedCertificate serving = ca.signServer(serverKeys.getPublic(), List.of("istiod.istio-system.svc"), Duration.ofHours(1));
             Server server = Tls.server(serverKeys.getPrivate(), serving.tlsChain(), new CaRootsTrustManager(ca::roots),

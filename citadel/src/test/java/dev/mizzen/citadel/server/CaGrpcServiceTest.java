@@ -1,5 +1,6 @@
 package dev.mizzen.citadel.server;
 
+import dev.mizzen.api.identity.SpiffeId;
 import dev.mizzen.api.security.ca.v1.IstioCertificateRequest;
 import dev.mizzen.api.security.ca.v1.IstioCertificateResponse;
 import dev.mizzen.api.security.ca.v1.IstioCertificateServiceGrpc;
@@ -117,7 +118,7 @@ class CaGrpcServiceTest {
                 dev.mizzen.citadel.testing.TestCas.selfSigned(dev.mizzen.citadel.pki.KeyType.ECDSA_P256), java.time.Clock.systemUTC());
         KeyPair keys = Csrs.ec();
         var foreign = stranger.signWorkload(keys.getPublic(),
-                dev.mizzen.citadel.identity.SpiffeId.of("cluster.local", "bookinfo", "details"), java.time.Duration.ofHours(1));
+                dev.mizzen.api.identity.SpiffeId.of("cluster.local", "bookinfo", "details"), java.time.Duration.ofHours(1));
         ManagedChannel impostor = Tls.channel(server.getPort(), ISTIOD, citadel.roots(), keys.getPrivate(), foreign.tlsChain());
         try {
             assertStatus(() -> IstioCertificateServiceGrpc.newBlockingStub(impostor).createCertificate(request(Csrs.csr(Csrs.ec()), 0)),

@@ -2,7 +2,7 @@ package dev.mizzen.citadel.server;
 
 import dev.mizzen.citadel.ca.CertificateAuthority;
 import dev.mizzen.citadel.ca.IssuedCertificate;
-import dev.mizzen.citadel.identity.SpiffeId;
+import dev.mizzen.api.identity.SpiffeId;
 import dev.mizzen.citadel.pki.KeyType;
 import dev.mizzen.citadel.testing.SpiffeTrustManager;
 import dev.mizzen.citadel.testing.TestCas;

@@ -1,4 +1,4 @@
-package dev.mizzen.citadel.authn;
+package dev.mizzen.api.identity;
 
 /** Why a caller could not be given an identity. */
 public final class AuthenticationException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.mizzen.citadel.identity;
+package dev.mizzen.api.identity;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
