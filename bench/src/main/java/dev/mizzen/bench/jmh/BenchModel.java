@@ -15,6 +15,7 @@ import dev.mizzen.pilot.model.Locality;
 import dev.mizzen.pilot.model.MeshSettings;
 import dev.mizzen.pilot.model.Protocol;
 import dev.mizzen.pilot.model.Proxy;
+import dev.mizzen.pilot.model.ProxyIdentity;
 import dev.mizzen.pilot.model.ProxyType;
 import dev.mizzen.pilot.model.PushContext;
 import dev.mizzen.pilot.model.Resolution;
@@ -94,7 +95,7 @@ public final class BenchModel {
         String app = shape.workloadName(workload);
         return new Proxy("sidecar~10.200.0.1~" + app + "-0." + ns + "~" + ns + ".svc." + MeshShape.DOMAIN_SUFFIX,
                 ProxyType.SIDECAR, List.of("10.200.0.1"), app + "-0", ns, ns + ".svc." + MeshShape.DOMAIN_SUFFIX,
-                Map.of("app", app, "version", "v1"), app, "grpc", Map.of("GENERATOR", "grpc"));
+                Map.of("app", app, "version", "v1"), app, "grpc", Map.of("GENERATOR", "grpc"), ProxyIdentity.ANONYMOUS);
     }
 
     /** Istio config that never changes: enough for building push contexts. */

@@ -50,17 +50,33 @@ public final class DestinationRuleIndex {
 
     /** The effective rule for a service as seen by a proxy in {@code proxyNamespace}. */
     public Optional<DestinationRule> lookup(String hostname, String serviceNamespace, String proxyNamespace) {
+        List<Config<DestinationRule>> rules = applicable(hostname, serviceNamespace, proxyNamespace);
+        return rules.isEmpty() ? Optional.empty() : Optional.of(merge(rules));
+    }
+
+    /**
+     * The rules {@link #lookup} merges, by key: proxies of namespaces that see the same rules for a host get the
+     * same config for it, so caches can share it between them.
+     */
+    public List<ConfigKey> applicableKeys(String hostname, String serviceNamespace, String proxyNamespace) {
+        return applicable(hostname, serviceNamespace, proxyNamespace).stream().map(Config::key).toList();
+    }
+
+    private List<Config<DestinationRule>> applicable(String hostname, String serviceNamespace, String proxyNamespace) {
         List<Config<DestinationRule>> candidates = candidates(hostname);
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
         for (String tier : List.of(proxyNamespace, serviceNamespace, mesh.rootNamespace())) {
             List<Config<DestinationRule>> inTier = candidates.stream()
                     .filter(r -> r.namespace().equals(tier))
                     .filter(r -> Visibility.visible(r.spec().exportTo(), r.namespace(), proxyNamespace))
                     .toList();
             if (!inTier.isEmpty()) {
-                return Optional.of(merge(inTier));
+                return inTier;
             }
         }
-        return Optional.empty();
+        return List.of();
     }
 
     private List<Config<DestinationRule>> candidates(String hostname) {

@@ -9,16 +9,24 @@ import java.util.Map;
  * @param id        the full node id, {@code sidecar~<ip>~<pod>.<ns>~<ns>.svc.cluster.local}
  * @param dnsDomain the last part of the id, {@code <ns>.svc.cluster.local}
  * @param generator {@code grpc} for proxyless gRPC clients, empty for Envoy
+ * @param identity  what the proxy proved when it connected; its claims above were checked against it
  */
 public record Proxy(String id, ProxyType type, List<String> ipAddresses, String podName, String namespace,
                     String dnsDomain, Map<String, String> labels, String serviceAccount, String generator,
-                    Map<String, String> metadata) {
+                    Map<String, String> metadata, ProxyIdentity identity) {
     public Proxy {
         ipAddresses = List.copyOf(ipAddresses);
         labels = Map.copyOf(labels);
         metadata = Map.copyOf(metadata);
         serviceAccount = serviceAccount == null ? "" : serviceAccount;
         generator = generator == null ? "" : generator;
+        java.util.Objects.requireNonNull(identity, "identity");
+    }
+
+    /** The same proxy with what it proved when it connected. */
+    public Proxy withIdentity(ProxyIdentity proven) {
+        String account = serviceAccount.isEmpty() ? proven.verified().map(id -> id.serviceAccount()).orElse("") : serviceAccount;
+        return new Proxy(id, type, ipAddresses, podName, namespace, dnsDomain, labels, account, generator, metadata, proven);
     }
 
     public boolean isProxylessGrpc() {
@@ -27,6 +35,6 @@ public record Proxy(String id, ProxyType type, List<String> ipAddresses, String 
 
     /** What this proxy's config depends on besides the push: proxies with equal groups get equal config. */
     public ProxyGroup group() {
-        return new ProxyGroup(type, generator, namespace, dnsDomain, labels);
+        return new ProxyGroup(type, generator, namespace, dnsDomain, labels, identity.secrets());
     }
 }

@@ -8,7 +8,7 @@ public enum ProxyType {
         return switch (prefix) {
             case "sidecar" -> SIDECAR;
             case "router" -> ROUTER;
-            default -> throw new IllegalArgumentException("unknown proxy type '" + prefix + "'");
+            default -> throw new IllegalArgumentException("unknown proxy type " + dev.mizzen.api.logging.ClientText.quote(prefix, 64));
         };
     }
 }

@@ -1,5 +1,7 @@
 package dev.mizzen.pilot.model;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mizzen.api.config.Config;
 import dev.mizzen.api.config.ConfigKey;
 import dev.mizzen.api.config.ConfigKind;
@@ -16,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Everything a push generates config from: one consistent view of the registry and the Istio config,
@@ -29,7 +30,8 @@ public final class PushContext {
     private final RegistrySnapshot registry;
     private final ConfigIndexes config;
     private final List<Service> sortedServices;
-    private final Map<ScopeKey, SidecarScope> scopes = new ConcurrentHashMap<>();
+    /** per (namespace, labels) of connected proxies: bounded, since a plaintext proxy claims its own labels */
+    private final Cache<ScopeKey, SidecarScope> scopes = Caffeine.newBuilder().maximumSize(50_000).build();
 
     private record ScopeKey(String namespace, Map<String, String> labels) {
     }
@@ -111,6 +113,20 @@ public final class PushContext {
                 .toList();
     }
 
+    /**
+     * True when the mesh defines this cluster for a proxy of {@code proxyNamespace}: its service, port and subset
+     * exist. Generators answer for other names too (an empty answer beats a client's resource timeout), but only
+     * defined clusters are worth remembering: the other names are whatever clients choose to ask.
+     */
+    public boolean defines(ClusterName cluster, String proxyNamespace) {
+        Optional<Service> service = service(cluster.hostname());
+        if (service.isEmpty() || service.get().port(cluster.port()).isEmpty()) {
+            return false;
+        }
+        return cluster.subset().isEmpty() || destinationRule(cluster.hostname(), proxyNamespace)
+                .map(rule -> rule.subsets().stream().anyMatch(s -> cluster.subset().equals(s.name()))).orElse(false);
+    }
+
     public List<Endpoint> endpoints(String hostname) {
         return registry.endpoints(hostname);
     }
@@ -126,6 +142,16 @@ public final class PushContext {
     public Optional<DestinationRule> destinationRule(String hostname, String proxyNamespace) {
         String serviceNamespace = service(hostname).map(Service::namespace).orElse(proxyNamespace);
         return config.destinationRules().lookup(hostname, serviceNamespace, proxyNamespace);
+    }
+
+    /**
+     * What a service's clusters and endpoint sets depend on for a proxy of {@code proxyNamespace}: the
+     * DestinationRules that apply (policies, subsets). Proxies of namespaces that see the same rules share them,
+     * so the number of cached clusters and endpoint sets follows the config, not the namespaces proxies claim.
+     */
+    public List<ConfigKey> destinationRuleScope(String hostname, String proxyNamespace) {
+        String serviceNamespace = service(hostname).map(Service::namespace).orElse(proxyNamespace);
+        return config.destinationRules().applicableKeys(hostname, serviceNamespace, proxyNamespace);
     }
 
     /**
@@ -146,7 +172,7 @@ public final class PushContext {
     }
 
     public SidecarScope sidecarScope(Proxy proxy) {
-        return scopes.computeIfAbsent(new ScopeKey(proxy.namespace(), proxy.labels()),
+        return scopes.get(new ScopeKey(proxy.namespace(), proxy.labels()),
                 k -> config.sidecars().scopeFor(k.namespace(), k.labels()));
     }
 

@@ -1,5 +1,6 @@
 package dev.mizzen.pilot.xds;
 
+import dev.mizzen.api.identity.CallerCredentialsInterceptor;
 import dev.mizzen.pilot.model.Proxy;
 import dev.mizzen.pilot.push.PushRequest;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
@@ -27,7 +28,9 @@ import java.util.function.Function;
 
 /**
  * Aggregated Discovery Service, state of the world ({@link Connection}) and incremental ({@link DeltaConnection}),
- * one per stream. It decodes
+ * one per stream. Bound on the plaintext port it serves anonymous proxies; bound behind a
+ * {@link CallerCredentialsInterceptor} (the authenticated port) it admits only proxies that prove the identity
+ * they claim ({@link ProxyAdmission}). It decodes
  * requests, asks the proxy's generator for resources and encodes responses; pushes fan out from a bounded
  * executor.
  *
@@ -41,36 +44,44 @@ public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDi
 
     private final Function<Proxy, Optional<XdsGenerator>> generators;
     private final ExecutorService pushExecutor;
+    private final XdsLimits limits;
+    private final ProxyAdmission admission;
     private final AtomicReference<PushSnapshot> current = new AtomicReference<>();
     private final Map<Long, ProxyStream> connections = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
     final Counter rejects;
     final Counter responses;
+    final Counter secretRefusals;
 
     /**
      * @param generators   picks the generator for a proxy; empty when that kind of proxy is not served
      * @param pushExecutor runs the fan-out of pushes; bounded, so pushes cannot flood the machine
+     * @param access       who may connect, who may receive secrets, and the limits of every stream
      */
     public AdsServer(Function<Proxy, Optional<XdsGenerator>> generators, ExecutorService pushExecutor,
-                     MeterRegistry meters) {
+                     MeterRegistry meters, XdsAccess access) {
         this.generators = generators;
         this.pushExecutor = pushExecutor;
+        this.limits = access.limits();
+        this.admission = new ProxyAdmission(access.limits(), access.authenticator(), access.secretAccess(), meters);
         this.rejects = Counter.builder("pilot_total_xds_rejects").description("xDS responses NACKed by proxies")
                 .register(meters);
         this.responses = Counter.builder("pilot_xds_pushes").description("xDS responses sent").register(meters);
+        this.secretRefusals = Counter.builder("pilot_sds_certificate_errors_total")
+                .description("Secrets a proxy asked for over SDS and may not receive").register(meters);
         meters.gauge("pilot_xds", connections, Map::size);
     }
 
     @Override
     public StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> responses) {
         return new Connection(connectionIds.incrementAndGet(), (ServerCallStreamObserver<DiscoveryResponse>) responses,
-                this);
+                this, CallerCredentialsInterceptor.current());
     }
 
     @Override
     public StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(StreamObserver<DeltaDiscoveryResponse> responses) {
         return new DeltaConnection(connectionIds.incrementAndGet(),
-                (ServerCallStreamObserver<DeltaDiscoveryResponse>) responses, this);
+                (ServerCallStreamObserver<DeltaDiscoveryResponse>) responses, this, CallerCredentialsInterceptor.current());
     }
 
     /**
@@ -117,6 +128,14 @@ public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDi
 
     PushSnapshot current() {
         return current.get();
+    }
+
+    ProxyAdmission admission() {
+        return admission;
+    }
+
+    XdsLimits limits() {
+        return limits;
     }
 
     Optional<XdsGenerator> generatorFor(Proxy proxy) {

@@ -1,6 +1,10 @@
 package dev.mizzen.pilot.xds;
 
+import dev.mizzen.api.identity.CallerCredentials;
+import dev.mizzen.api.logging.ClientText;
+import dev.mizzen.api.logging.LogThrottle;
 import dev.mizzen.pilot.model.Proxy;
+import dev.mizzen.pilot.networking.envoy.secret.SecretName;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -8,47 +12,64 @@ import io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * What both ADS variants share: binding the stream to its proxy on the first request, the stream's life
- * (errors, completion, refusal), and the status it reports. Subclasses handle requests and pushes.
+ * What both ADS variants share: admitting the stream on its first request ({@link ProxyAdmission}: limits,
+ * identity), the stream's life (errors, completion, refusal), the bounds on what a request may ask, and the
+ * status it reports. Subclasses handle requests and pushes.
  *
- * <p>Threading: gRPC delivers requests on its executor, pushes arrive from the push executor; both take
- * this object's lock, so state and the response stream see one order.
+ * <p>Threading: gRPC delivers requests on its executor, admission completes on whatever thread answered it,
+ * pushes arrive from the push executor; all take this object's lock, so state and the response stream see one
+ * order. Requests that arrive while admission is in flight wait in a short queue, in order.
  *
  * @param <Q> the request message
  * @param <R> the response message
  */
 abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
     private static final Logger LOG = LoggerFactory.getLogger(AdsStream.class);
+    /** How many refused secret names a stream remembers not to log again. */
+    private static final int LOGGED_SECRETS = 64;
 
     private final long id;
     protected final ServerCallStreamObserver<R> out;
     protected final AdsServer server;
+    private final Optional<CallerCredentials> credentials;
     protected Proxy proxy;
     protected XdsGenerator generator;
     protected int nackCount;
     private long nonces;
     private boolean closed;
+    private CompletableFuture<Proxy> admission;
+    private final Queue<Q> waiting = new ArrayDeque<>();
     /** types whose push waits until the proxy has read what it was sent before */
     private final Set<String> deferred = new HashSet<>();
+    private final LogThrottle nackLog = new LogThrottle(5, Duration.ofSeconds(10));
+    private final Set<String> refusedSecrets = new HashSet<>();
 
     /** What a type's subscription looks like from outside, for the status. */
     protected record TypeView(String type, String sentVersion, String ackedVersion, List<XdsResource> held,
                               Set<String> names, boolean wildcard) {
     }
 
-    AdsStream(long id, ServerCallStreamObserver<R> out, AdsServer server) {
+    /**
+     * @param credentials what the caller presented on the authenticated port; empty on the plaintext port
+     */
+    AdsStream(long id, ServerCallStreamObserver<R> out, AdsServer server, Optional<CallerCredentials> credentials) {
         this.id = id;
         this.out = out;
         this.server = server;
+        this.credentials = credentials;
         out.setOnReadyHandler(this::onReady);
     }
 
@@ -93,7 +114,10 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
 
     protected abstract boolean hasNode(Q request);
 
-    /** Handles a request of a bound, open stream; called with this object's lock held. */
+    /** How many resource names the request carries (subscribed, unsubscribed, held): what it may make us keep. */
+    protected abstract int nameCount(Q request);
+
+    /** Handles a request of an admitted, open stream; called with this object's lock held. */
     protected abstract void handle(Q request);
 
     protected abstract Collection<TypeView> views();
@@ -102,25 +126,69 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
     public final void onNext(Q request) {
         try {
             synchronized (this) {
-                if (closed || (proxy == null && !bind(request))) {
+                if (closed) {
                     return;
                 }
-                handle(request);
+                if (nameCount(request) > server.limits().maxNamesPerRequest()) {
+                    close(Status.RESOURCE_EXHAUSTED.withDescription("a request may name at most "
+                            + server.limits().maxNamesPerRequest() + " resources"));
+                    return;
+                }
+                if (proxy != null) {
+                    handle(request);
+                } else if (admission == null) {
+                    admit(request);
+                } else if (waiting.size() < server.limits().maxQueuedRequests()) {
+                    waiting.add(request);
+                } else {
+                    close(Status.RESOURCE_EXHAUSTED.withDescription("more than " + server.limits().maxQueuedRequests()
+                            + " requests before the stream was admitted"));
+                }
             }
         } catch (RuntimeException e) {
-            LOG.error("ADS stream {} of {}: request failed", id, proxy == null ? "?" : proxy.id(), e);
+            LOG.error("ADS stream {} of {}: request failed", id, proxy == null ? "?" : ClientText.name(proxy.id(), 256), e);
             close(Status.INTERNAL.withDescription("request failed: " + e.getMessage()));
         }
     }
 
-    private boolean bind(Q request) {
-        Optional<StreamBinding> binding = StreamBinding.bind(id, node(request), hasNode(request), server, this::close);
-        binding.ifPresent(b -> {
-            proxy = b.proxy();
-            generator = b.generator();
-            server.register(this);
-        });
-        return binding.isPresent();
+    private void admit(Q first) {
+        if (!hasNode(first)) {
+            close(Status.INVALID_ARGUMENT.withDescription("the first request of a stream must carry the node"));
+            return;
+        }
+        waiting.add(first);
+        admission = server.admission().admit(id, node(first), credentials);
+        admission.whenComplete(this::admitted);
+    }
+
+    private void admitted(Proxy admitted, Throwable failure) {
+        try {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                if (failure != null) {
+                    close(ProxyAdmission.statusOf(failure));
+                    return;
+                }
+                Optional<XdsGenerator> chosen = server.generatorFor(admitted);
+                if (chosen.isEmpty()) {
+                    LOG.warn("{} refused: no generator serves this kind of proxy", ClientText.name(admitted.id(), 256));
+                    close(Status.UNIMPLEMENTED.withDescription("no generator for this kind of proxy"));
+                    return;
+                }
+                proxy = admitted;
+                generator = chosen.get();
+                server.register(this);
+                LOG.info("{} connected (stream {}, {})", ClientText.name(proxy.id(), 256), id, proxy.identity());
+                while (!closed && !waiting.isEmpty()) {
+                    handle(waiting.poll());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("ADS stream {}: admission failed", id, e);
+            close(Status.INTERNAL.withDescription("request failed: " + e.getMessage()));
+        }
     }
 
     protected final boolean isOpen() {
@@ -131,11 +199,31 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
         return Long.toString(++nonces);
     }
 
-    /** Counts and logs a rejection; the subclass remembers what not to send again. */
+    /** Counts and logs a rejection, the client's text escaped and cut, at most a few lines per proxy. */
     protected final void rejected(String type, String version, String detail) {
         nackCount++;
         server.rejects.increment();
-        LOG.warn("NACK from {} for {} version {}: {}", proxy.id(), TypeUrls.shortName(type), version, detail);
+        nackLog.admit().ifPresent(dropped -> LOG.warn("NACK from {} for {} version {}: {}{}",
+                ClientText.name(proxy.id(), 256), TypeUrls.shortName(type), ClientText.name(version, 64),
+                ClientText.quote(detail), LogThrottle.dropped(dropped)));
+    }
+
+    /**
+     * Says once per proxy and name which of the Secrets it asked for it may not have (and counts it): istiod
+     * answers as if they did not exist, so the proxy alone cannot tell.
+     */
+    protected final void checkSecretAccess(Collection<String> names) {
+        for (String name : names) {
+            Optional<SecretName> secret = SecretName.parse(name, proxy);
+            if (secret.isPresent() && !secret.get().readableBy(proxy) && refusedSecrets.size() < LOGGED_SECRETS
+                    && refusedSecrets.add(name)) {
+                server.secretRefusals.increment();
+                LOG.warn("{} ({}) may not receive {}: {}", ClientText.name(proxy.id(), 256), proxy.identity(),
+                        ClientText.quote(name, 256), proxy.identity().verified().isEmpty()
+                                ? "it connected without an identity (use the authenticated port)"
+                                : "secrets of another namespace, or its service account may not read secrets");
+            }
+        }
     }
 
     protected final void send(R response) {
@@ -145,7 +233,7 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
 
     @Override
     public final synchronized Optional<ConnectionStatus> status() {
-        if (proxy == null) {
+        if (proxy == null || closed) {
             return Optional.empty();
         }
         Map<String, String> sent = new HashMap<>();
@@ -185,19 +273,22 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
         disconnect("stream closed");
     }
 
+    /** Marks the stream closed under the lock first, so an admission that completes later cannot register it. */
     private void disconnect(String why) {
-        server.unregister(this);
         synchronized (this) {
             closed = true;
+            waiting.clear();
             if (proxy != null) {
-                LOG.info("{} disconnected ({})", proxy.id(), why);
+                LOG.info("{} disconnected ({})", ClientText.name(proxy.id(), 256), why);
             }
         }
+        server.unregister(this);
     }
 
     protected final synchronized void close(Status status) {
         if (!closed) {
             closed = true;
+            waiting.clear();
             server.unregister(this);
             out.onError(status.asRuntimeException());
         }

@@ -1,5 +1,7 @@
 package dev.mizzen.pilot.xds;
 
+import dev.mizzen.api.identity.CallerCredentials;
+import dev.mizzen.api.logging.ClientText;
 import dev.mizzen.pilot.push.PushRequest;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
@@ -14,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,6 +26,9 @@ import java.util.Set;
  */
 final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+    /** How many rejected versions a watch remembers not to send again. */
+    private static final int REMEMBERED_REJECTIONS = 64;
 
     private final Map<String, Watch> watches = new HashMap<>();
 
@@ -34,7 +40,7 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
         String sentNonce;
         List<XdsResource> sent = List.of();
         String ackedVersion;
-        final Set<String> nacked = new HashSet<>();
+        final Set<String> nacked = new RecentSet<>(REMEMBERED_REJECTIONS);
         /** what a push held back while the stream was busy must send; null when none is */
         Send deferred;
     }
@@ -49,8 +55,14 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
      */
     private enum Send { ALWAYS, IF_CHANGED, CHANGED_RESOURCES }
 
-    Connection(long id, ServerCallStreamObserver<DiscoveryResponse> out, AdsServer server) {
-        super(id, out, server);
+    Connection(long id, ServerCallStreamObserver<DiscoveryResponse> out, AdsServer server,
+               Optional<CallerCredentials> credentials) {
+        super(id, out, server, credentials);
+    }
+
+    @Override
+    protected int nameCount(DiscoveryRequest request) {
+        return request.getResourceNamesCount();
     }
 
     @Override
@@ -67,7 +79,7 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
     protected void handle(DiscoveryRequest request) {
         int known = TypeUrls.PUSH_ORDER.indexOf(request.getTypeUrl());
         if (known < 0) {
-            LOG.debug("{} asked for unsupported type {}", proxy.id(), request.getTypeUrl());
+            LOG.debug("{} asked for unsupported type {}", ClientText.name(proxy.id(), 256), ClientText.quote(request.getTypeUrl(), 128));
             return;
         }
         // the constant and canonical names: cache keys built from them compare by reference
@@ -102,6 +114,9 @@ final class Connection extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
             }
         }
         watch.names = names;
+        if (type.equals(TypeUrls.SECRET)) {
+            checkSecretAccess(names);
+        }
         respond(type, watch, Send.ALWAYS);
     }
 

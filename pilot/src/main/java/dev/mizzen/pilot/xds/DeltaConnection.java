@@ -1,5 +1,6 @@
 package dev.mizzen.pilot.xds;
 
+import dev.mizzen.api.identity.CallerCredentials;
 import dev.mizzen.pilot.push.PushRequest;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -22,6 +24,9 @@ import java.util.TreeMap;
  * A rejected resource version is never sent to it again.
  */
 final class DeltaConnection extends AdsStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse> {
+    /** How many rejected resource versions a subscription remembers not to send again. */
+    private static final int REMEMBERED_REJECTIONS = 10_000;
+
     private final Map<String, Subscription> subscriptions = new HashMap<>();
 
     /** One subscribed type. */
@@ -33,14 +38,21 @@ final class DeltaConnection extends AdsStream<DeltaDiscoveryRequest, DeltaDiscov
         /** name -> version of the last response, until acknowledged; a newer response replaces it */
         Map<String, String> pending = Map.of();
         String pendingNonce;
-        final Set<String> rejected = new HashSet<>();
+        final Set<String> rejected = new RecentSet<>(REMEMBERED_REJECTIONS);
         String ackedVersion;
         String sentVersion;
         List<XdsResource> current = List.of();
     }
 
-    DeltaConnection(long id, ServerCallStreamObserver<DeltaDiscoveryResponse> out, AdsServer server) {
-        super(id, out, server);
+    DeltaConnection(long id, ServerCallStreamObserver<DeltaDiscoveryResponse> out, AdsServer server,
+                    Optional<CallerCredentials> credentials) {
+        super(id, out, server, credentials);
+    }
+
+    @Override
+    protected int nameCount(DeltaDiscoveryRequest request) {
+        return request.getResourceNamesSubscribeCount() + request.getResourceNamesUnsubscribeCount()
+                + request.getInitialResourceVersionsCount();
     }
 
     @Override
@@ -96,6 +108,14 @@ final class DeltaConnection extends AdsStream<DeltaDiscoveryRequest, DeltaDiscov
             } else if (sub.names.remove(name)) {
                 sub.held.remove(name);
             }
+        }
+        if (sub.names.size() > server.limits().maxNamesPerRequest()) {
+            close(io.grpc.Status.RESOURCE_EXHAUSTED.withDescription("a subscription may name at most "
+                    + server.limits().maxNamesPerRequest() + " resources"));
+            return;
+        }
+        if (changed && type.equals(TypeUrls.SECRET)) {
+            checkSecretAccess(request.getResourceNamesSubscribeList());
         }
         if (changed) {
             respond(type, sub);

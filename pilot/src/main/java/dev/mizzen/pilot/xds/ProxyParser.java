@@ -1,8 +1,10 @@
 package dev.mizzen.pilot.xds;
 
 import com.google.protobuf.Struct;
+import dev.mizzen.api.logging.ClientText;
 import com.google.protobuf.Value;
 import dev.mizzen.pilot.model.Proxy;
+import dev.mizzen.pilot.model.ProxyIdentity;
 import dev.mizzen.pilot.model.ProxyType;
 import io.envoyproxy.envoy.config.core.v3.Node;
 
@@ -26,8 +28,8 @@ public final class ProxyParser {
         String id = node.getId();
         String[] parts = id.split("~", -1);
         if (parts.length != 4) {
-            throw new IllegalArgumentException("node id '" + id
-                    + "' is not of the form <type>~<ip>~<pod>.<namespace>~<namespace>.svc.<domain>");
+            throw new IllegalArgumentException("node id " + ClientText.quote(id, 256)
+                    + " is not of the form <type>~<ip>~<pod>.<namespace>~<namespace>.svc.<domain>");
         }
         ProxyType type = ProxyType.fromNodeIdPrefix(parts[0]);
         Struct metadata = node.getMetadata();
@@ -40,7 +42,7 @@ public final class ProxyParser {
             namespace = dot > 0 ? podPart.substring(dot + 1) : dnsDomain.split("\\.")[0];
         }
         if (namespace.isEmpty()) {
-            throw new IllegalArgumentException("node id '" + id + "' names no namespace and metadata has no NAMESPACE");
+            throw new IllegalArgumentException("node id " + ClientText.quote(id, 256) + " names no namespace and metadata has no NAMESPACE");
         }
         if (dnsDomain.isEmpty()) {
             dnsDomain = namespace + ".svc.cluster.local";
@@ -54,7 +56,8 @@ public final class ProxyParser {
         }
         // canonical strings for what groups proxies: many proxies share them and cache keys compare them
         return new Proxy(id, type, ips, podName, namespace.intern(), dnsDomain.intern(), labels(metadata),
-                string(metadata, "SERVICE_ACCOUNT"), string(metadata, "GENERATOR").intern(), flat(metadata));
+                string(metadata, "SERVICE_ACCOUNT"), string(metadata, "GENERATOR").intern(), flat(metadata),
+                ProxyIdentity.ANONYMOUS);
     }
 
     private static String string(Struct struct, String key) {

@@ -1,11 +1,6 @@
 package dev.mizzen.pilot.xds;
 
-import dev.mizzen.pilot.model.Proxy;
 import dev.mizzen.pilot.push.PushRequest;
-import io.envoyproxy.envoy.config.core.v3.Node;
-import io.grpc.Status;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,40 +9,14 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * Who is on a stream and what generates its config: bound from the node of the stream's first request.
- * Also the rules both stream kinds share: which pushes concern a subscription, and response versions.
+ * The rules both stream kinds share: which pushes concern a subscription, and response versions.
  */
-record StreamBinding(Proxy proxy, XdsGenerator generator) {
-    private static final Logger LOG = LoggerFactory.getLogger(StreamBinding.class);
-
-    /** Binds a stream to its proxy, or refuses it through {@code refuse} with the reason. */
-    static Optional<StreamBinding> bind(long streamId, Node node, boolean hasNode, AdsServer server, Consumer<Status> refuse) {
-        if (!hasNode) {
-            refuse.accept(Status.INVALID_ARGUMENT.withDescription("the first request of a stream must carry the node"));
-            return Optional.empty();
-        }
-        Proxy proxy;
-        try {
-            proxy = ProxyParser.parse(node);
-        } catch (IllegalArgumentException e) {
-            LOG.warn("ADS stream {} refused: {}", streamId, e.getMessage());
-            refuse.accept(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
-            return Optional.empty();
-        }
-        Optional<XdsGenerator> generator = server.generatorFor(proxy);
-        if (generator.isEmpty()) {
-            LOG.warn("{} refused: no generator serves this kind of proxy", proxy.id());
-            refuse.accept(Status.UNIMPLEMENTED.withDescription("no generator for proxy " + proxy.id()));
-            return Optional.empty();
-        }
-        LOG.info("{} connected (stream {})", proxy.id(), streamId);
-        return Optional.of(new StreamBinding(proxy, generator.get()));
+final class StreamBinding {
+    private StreamBinding() {
     }
 
     /**

@@ -1,12 +1,12 @@
 package dev.mizzen.pilot.xds;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mizzen.pilot.model.ClusterName;
 
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 
@@ -16,7 +16,13 @@ import java.util.function.Supplier;
  * endpoints change; whole responses by name set live for one push. Lists it hands out carry their response
  * version, computed once.
  *
- * <p>Threading: lock-free maps; two threads may generate the same entry once each, the first stored wins.
+ * <p>It keeps only what exists: a name that generates nothing is not remembered, so clients asking for names
+ * that exist nowhere cost a lookup each, never memory. And it is bounded by weight ({@link Limits}): clients
+ * decide some keys (the namespace and labels a plaintext proxy claims, the name sets it subscribes to), so the
+ * cache forgets the least used entries beyond its budget and regenerates them when asked again, the same bytes.
+ *
+ * <p>Threading: Caffeine caches, filled outside their compute functions (a generator fills nested entries of the
+ * same cache while it runs); two threads may generate the same entry once each, the first stored wins.
  */
 public final class XdsCache {
     /**
@@ -34,13 +40,29 @@ public final class XdsCache {
     public record Names(Set<String> names, Object scope) {
     }
 
-    private final ConcurrentMap<Key, Optional<XdsResource>> configEntries;
-    private final ConcurrentMap<Key, List<XdsResource>> configLists;
-    private final ConcurrentMap<Key, Optional<XdsResource>> endpointEntries;
-    /** whole responses by name set, for this push only: never carried into the next one */
-    private final ConcurrentMap<Key, List<XdsResource>> responses = new ConcurrentHashMap<>();
-    /** what changed between two shared responses, for this push only */
-    private final ConcurrentMap<Pair, List<XdsResource>> changes = new ConcurrentHashMap<>();
+    /**
+     * How much a push's cache may hold.
+     *
+     * @param maxResourceBytes serialized bytes of generated resources, across config and endpoint entries
+     * @param maxReferences    references held by cached responses and diffs (each costs a few bytes)
+     */
+    public record Limits(long maxResourceBytes, long maxReferences) {
+        /** A quarter of the heap for resources, and up to 4 million references (about 32 MB). */
+        public static final Limits DEFAULTS = new Limits(Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 4),
+                4_000_000);
+    }
+
+    /** Whether a generated response may be kept for other streams. */
+    public enum Sharing {
+        /** every resource in it is one the mesh defines */
+        SHARED,
+        /** it answers names the mesh does not define: whatever one client asked, not worth remembering */
+        THIS_REQUEST_ONLY
+    }
+
+    /** A generated response and whether it may be kept. */
+    public record Response(List<XdsResource> resources, Sharing sharing) {
+    }
 
     /** Two lists by identity: shared lists are compared once, not hashed element by element. */
     private record Pair(List<XdsResource> before, List<XdsResource> now) {
@@ -55,15 +77,59 @@ public final class XdsCache {
         }
     }
 
+    private final Limits limits;
+    private final Cache<Key, XdsResource> configEntries;
+    private final Cache<Key, List<XdsResource>> configLists;
+    private final Cache<Key, XdsResource> endpointEntries;
+    /** whole responses by name set, for this push only: never carried into the next one */
+    private final Cache<Key, List<XdsResource>> responses;
+    /** what changed between two shared responses, for this push only */
+    private final Cache<Pair, List<XdsResource>> changes;
+
     public XdsCache() {
-        this(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        this(Limits.DEFAULTS);
     }
 
-    private XdsCache(ConcurrentMap<Key, Optional<XdsResource>> configEntries, ConcurrentMap<Key, List<XdsResource>> configLists,
-                     ConcurrentMap<Key, Optional<XdsResource>> endpointEntries) {
+    public XdsCache(Limits limits) {
+        this(limits, resources(limits.maxResourceBytes() / 3), lists(limits.maxResourceBytes() / 3),
+                resources(limits.maxResourceBytes() / 3));
+    }
+
+    private XdsCache(Limits limits, Cache<Key, XdsResource> configEntries, Cache<Key, List<XdsResource>> configLists,
+                     Cache<Key, XdsResource> endpointEntries) {
+        this.limits = limits;
         this.configEntries = configEntries;
         this.configLists = configLists;
         this.endpointEntries = endpointEntries;
+        this.responses = Caffeine.newBuilder().maximumWeight(limits.maxReferences() / 2)
+                .weigher((Key k, List<XdsResource> v) -> 1 + v.size() + (k.scope() instanceof Names n ? n.names().size() : 0))
+                .build();
+        this.changes = Caffeine.newBuilder().maximumWeight(limits.maxReferences() / 2)
+                .weigher((Pair k, List<XdsResource> v) -> 1 + v.size())
+                .build();
+    }
+
+    private static Cache<Key, XdsResource> resources(long maxBytes) {
+        return Caffeine.newBuilder().maximumWeight(maxBytes)
+                .weigher((Key k, XdsResource r) -> weight(r))
+                .build();
+    }
+
+    private static Cache<Key, List<XdsResource>> lists(long maxBytes) {
+        return Caffeine.newBuilder().maximumWeight(maxBytes)
+                .weigher((Key k, List<XdsResource> list) -> {
+                    long bytes = 64;
+                    for (XdsResource r : list) {
+                        bytes += weight(r);
+                    }
+                    return (int) Math.min(Integer.MAX_VALUE, bytes);
+                })
+                .build();
+    }
+
+    /** A resource's bytes and a little for its name, version and the entry itself. */
+    private static int weight(XdsResource r) {
+        return 96 + r.body().getValue().size() + 2 * r.name().length();
     }
 
     /** A whole set of config-derived resources generated at once (wildcard CDS/LDS of Envoy). */
@@ -76,18 +142,32 @@ public final class XdsCache {
      * by every stream that subscribes to equal names alike: a thousand sidecars of a namespace ask for the
      * same 1,300 endpoint sets. It lives for this push only, since any endpoint push may change any of it.
      */
-    public List<XdsResource> getResponse(Key key, Supplier<List<XdsResource>> generate) {
-        return shared(responses, key, generate);
+    public List<XdsResource> getResponse(Key key, Supplier<Response> generate) {
+        List<XdsResource> cached = responses.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
+        Response made = generate.get();
+        List<XdsResource> list = ResourceList.of(made.resources());
+        if (made.sharing() != Sharing.SHARED || list.isEmpty()) {
+            return list;
+        }
+        List<XdsResource> raced = responses.asMap().putIfAbsent(key, list);
+        return raced == null ? list : raced;
     }
 
-    private static List<XdsResource> shared(ConcurrentMap<Key, List<XdsResource>> map, Key key,
+    /** Generated outside the cache's compute (generators fill nested entries of the same cache). */
+    private static List<XdsResource> shared(Cache<Key, List<XdsResource>> cache, Key key,
                                             Supplier<List<XdsResource>> generate) {
-        List<XdsResource> cached = map.get(key);
+        List<XdsResource> cached = cache.getIfPresent(key);
         if (cached != null) {
             return cached;
         }
         List<XdsResource> made = ResourceList.of(generate.get());
-        List<XdsResource> raced = map.putIfAbsent(key, made);
+        if (made.isEmpty()) {
+            return made; // nothing to share: names that exist nowhere are not remembered
+        }
+        List<XdsResource> raced = cache.asMap().putIfAbsent(key, made);
         return raced == null ? made : raced;
     }
 
@@ -100,30 +180,40 @@ public final class XdsCache {
         if (!(before instanceof ResourceList && now instanceof ResourceList)) {
             return diff.apply(before, now);
         }
-        return changes.computeIfAbsent(new Pair(before, now), p -> List.copyOf(diff.apply(before, now)));
+        Pair pair = new Pair(before, now);
+        List<XdsResource> cached = changes.getIfPresent(pair);
+        if (cached != null) {
+            return cached;
+        }
+        List<XdsResource> made = List.copyOf(diff.apply(before, now));
+        List<XdsResource> raced = changes.asMap().putIfAbsent(pair, made);
+        return raced == null ? made : raced;
     }
 
     /** Returns the cached resource or generates it; a generator may return empty for "no such resource". */
     public Optional<XdsResource> get(Key key, Supplier<Optional<XdsResource>> generate) {
-        var map = key.typeUrl().equals(TypeUrls.ENDPOINT) ? endpointEntries : configEntries;
-        Optional<XdsResource> cached = map.get(key);
+        Cache<Key, XdsResource> cache = key.typeUrl().equals(TypeUrls.ENDPOINT) ? endpointEntries : configEntries;
+        XdsResource cached = cache.getIfPresent(key);
         if (cached != null) {
-            return cached;
+            return Optional.of(cached);
         }
         Optional<XdsResource> made = generate.get();
-        Optional<XdsResource> raced = map.putIfAbsent(key, made);
-        return raced == null ? made : raced;
+        if (made.isEmpty()) {
+            return made;
+        }
+        XdsResource raced = cache.asMap().putIfAbsent(key, made.get());
+        return Optional.of(raced == null ? made.get() : raced);
     }
 
     /** A cache for an endpoint-only push: config entries carried over, endpoints of {@code hosts} dropped. */
     public XdsCache withoutEndpointsOf(Set<String> hosts) {
-        ConcurrentMap<Key, Optional<XdsResource>> kept = new ConcurrentHashMap<>();
-        endpointEntries.forEach((key, value) -> {
+        Cache<Key, XdsResource> kept = resources(limits.maxResourceBytes() / 3);
+        endpointEntries.asMap().forEach((key, value) -> {
             if (!hosts.contains(hostOf(key.name()))) {
                 kept.put(key, value);
             }
         });
-        return new XdsCache(configEntries, configLists, kept);
+        return new XdsCache(limits, configEntries, configLists, kept);
     }
 
     /**
@@ -132,12 +222,13 @@ public final class XdsCache {
      * without splitting and parsing on every endpoint push; where it finds none this may still find one,
      * which only makes a proxy's unchanged endpoints be compared (and not sent) or regenerated.
      */
-    static String hostOf(String clusterName) {
+    public static String hostOf(String clusterName) {
         int bar = clusterName.lastIndexOf('|');
         return bar < 0 ? "" : clusterName.substring(bar + 1);
     }
 
-    public int size() {
-        return configEntries.size() + configLists.size() + endpointEntries.size();
+    /** Entries held now (config, lists and endpoints; not the per-push responses). */
+    public long size() {
+        return configEntries.estimatedSize() + configLists.estimatedSize() + endpointEntries.estimatedSize();
     }
 }

@@ -53,7 +53,7 @@ class AdsServerTest {
     void start() throws Exception {
         XdsGenerator generator = (proxy, push, type, names) ->
                 List.of(XdsResource.of(clusterName.get(), Cluster.newBuilder().setName(clusterName.get()).build()));
-        ads = new AdsServer(p -> Optional.of(generator), Executors.newFixedThreadPool(2), meters);
+        ads = new AdsServer(p -> Optional.of(generator), Executors.newFixedThreadPool(2), meters, XdsAccess.PLAINTEXT);
         ads.initialize(snapshot());
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(ads).build().start();

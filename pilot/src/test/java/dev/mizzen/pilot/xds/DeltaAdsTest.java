@@ -53,7 +53,8 @@ class DeltaAdsTest {
 
     @BeforeEach
     void start() throws Exception {
-        ads = new AdsServer(p -> Optional.of(new EnvoyGenerator()), Executors.newFixedThreadPool(2), new SimpleMeterRegistry());
+        ads = new AdsServer(p -> Optional.of(new EnvoyGenerator()), Executors.newFixedThreadPool(2), new SimpleMeterRegistry(),
+                XdsAccess.PLAINTEXT);
         ads.initialize(snapshot(BookinfoRegistry.snapshot()));
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(ads).build().start();

@@ -4,6 +4,7 @@ import dev.mizzen.pilot.model.ClusterName;
 import dev.mizzen.pilot.model.Proxy;
 import dev.mizzen.pilot.model.ProxyType;
 import dev.mizzen.pilot.model.PushContext;
+import dev.mizzen.pilot.model.SecretAccess;
 import dev.mizzen.pilot.model.SidecarScope;
 import dev.mizzen.pilot.networking.endpoint.EndpointBuilder;
 import dev.mizzen.pilot.networking.envoy.cluster.EnvoyClusters;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -50,12 +52,13 @@ public final class EnvoyGenerator implements XdsGenerator {
     }
 
     /**
-     * CDS of one proxy group, each service port's outbound clusters cached per proxy namespace: groups of one
-     * namespace (workloads with different labels) share them instead of building and packing them each.
+     * CDS of one proxy group, each service port's outbound clusters cached per set of DestinationRules that apply:
+     * groups of all namespaces that see the same rules share them instead of building and packing them each.
      */
     private static List<XdsResource> clusters(Proxy proxy, PushSnapshot push) {
         return EnvoyClusters.resources(proxy, push.context(), (service, port) -> push.cache().getAll(
-                new XdsCache.Key(TypeUrls.CLUSTER, service.hostname() + ":" + port.port(), proxy.namespace()),
+                new XdsCache.Key(TypeUrls.CLUSTER, service.hostname() + ":" + port.port(),
+                        push.context().destinationRuleScope(service.hostname(), proxy.namespace())),
                 () -> OutboundClusters.build(service, port, proxy, push.context()).stream()
                         .map(c -> XdsResource.of(c.getName(), c)).toList()));
     }
@@ -74,14 +77,26 @@ public final class EnvoyGenerator implements XdsGenerator {
      * each set of names in one scope (sidecars of a namespace subscribe to the same endpoint sets).
      */
     private List<XdsResource> byName(Proxy proxy, PushSnapshot push, String typeUrl, Set<String> names) {
-        Object scope = typeUrl.equals(TypeUrls.ROUTE) ? routeScope(proxy, push.context()) : proxy.namespace();
+        Object scope = switch (typeUrl) {
+            case TypeUrls.ROUTE -> routeScope(proxy, push.context());
+            // what a proxy may receive decides what SDS answers: never share it with proxies that may have less
+            case TypeUrls.SECRET -> new SecretScope(proxy.namespace(), proxy.identity().secrets());
+            default -> proxy.namespace();
+        };
         return push.cache().getResponse(new XdsCache.Key(typeUrl, ALL, new XdsCache.Names(names, scope)), () -> {
             List<XdsResource> out = new ArrayList<>();
+            XdsCache.Sharing sharing = XdsCache.Sharing.SHARED;
             for (String name : new TreeSet<>(names)) {
-                push.cache().get(new XdsCache.Key(typeUrl, name, scope), () -> build(typeUrl, name, proxy, push.context()))
-                        .ifPresent(out::add);
+                Supplier<Optional<XdsResource>> make = () -> build(typeUrl, name, proxy, push.context());
+                if (worthCaching(typeUrl, name, proxy, push.context())) {
+                    push.cache().get(new XdsCache.Key(typeUrl, name, resourceScope(typeUrl, name, scope, proxy, push.context())),
+                            make).ifPresent(out::add);
+                } else {
+                    make.get().ifPresent(out::add);
+                    sharing = XdsCache.Sharing.THIS_REQUEST_ONLY;
+                }
             }
-            return out;
+            return new XdsCache.Response(out, sharing);
         });
     }
 
@@ -102,7 +117,22 @@ public final class EnvoyGenerator implements XdsGenerator {
         return new SidecarRouteScope(proxy.namespace(), push.sidecarScope(proxy), labels);
     }
 
+    private record SecretScope(String namespace, SecretAccess access) {
+    }
+
     private record SidecarRouteScope(String namespace, SidecarScope sidecar, Map<String, String> sourceLabels) {
+    }
+
+    /** What one resource depends on: an endpoint set only on the DestinationRules that apply, else the response's scope. */
+    private static Object resourceScope(String typeUrl, String name, Object responseScope, Proxy proxy, PushContext push) {
+        return typeUrl.equals(TypeUrls.ENDPOINT)
+                ? push.destinationRuleScope(XdsCache.hostOf(name), proxy.namespace()) : responseScope;
+    }
+
+    /** EDS answers any cluster name (an empty set for one the mesh does not define); only defined ones are cached. */
+    private static boolean worthCaching(String typeUrl, String name, Proxy proxy, PushContext push) {
+        return !typeUrl.equals(TypeUrls.ENDPOINT)
+                || ClusterName.parse(name).filter(c -> push.defines(c, proxy.namespace())).isPresent();
     }
 
     private static Optional<XdsResource> build(String typeUrl, String name, Proxy proxy, PushContext push) {

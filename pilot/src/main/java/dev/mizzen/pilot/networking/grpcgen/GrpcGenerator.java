@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * The generator for proxyless gRPC clients (node metadata {@code GENERATOR=grpc}). They subscribe by name
@@ -25,13 +26,28 @@ public final class GrpcGenerator implements XdsGenerator {
         List<XdsResource> out = new ArrayList<>();
         for (String name : new TreeSet<>(names)) {
             Object scope = switch (typeUrl) {
-                case TypeUrls.CLUSTER, TypeUrls.ENDPOINT -> proxy.namespace();
+                case TypeUrls.CLUSTER -> proxy.namespace();
+                // endpoints depend on the namespace only through the DestinationRules that apply
+                case TypeUrls.ENDPOINT -> push.context().destinationRuleScope(XdsCache.hostOf(name), proxy.namespace());
                 default -> proxy.group();
             };
-            push.cache().get(new XdsCache.Key(typeUrl, name, scope), () -> build(typeUrl, name, proxy, push))
-                    .ifPresent(out::add);
+            Supplier<Optional<XdsResource>> make = () -> build(typeUrl, name, proxy, push);
+            (worthCaching(typeUrl, name, proxy, push) ? push.cache().get(new XdsCache.Key(typeUrl, name, scope), make)
+                    : make.get()).ifPresent(out::add);
         }
         return out;
+    }
+
+    /**
+     * CDS and EDS answer any outbound cluster name, defined or not (grpc-java would otherwise wait out its
+     * resource timeout); only the defined ones are cached, so names a client makes up cost no memory.
+     */
+    private static boolean worthCaching(String typeUrl, String name, Proxy proxy, PushSnapshot push) {
+        return switch (typeUrl) {
+            case TypeUrls.CLUSTER, TypeUrls.ENDPOINT -> ClusterName.parse(name)
+                    .filter(c -> push.context().defines(c, proxy.namespace())).isPresent();
+            default -> true;
+        };
     }
 
     private static Optional<XdsResource> build(String typeUrl, String name, Proxy proxy, PushSnapshot push) {

@@ -31,7 +31,8 @@ import java.util.TreeMap;
  * A gateway's listeners: one {@code 0.0.0.0_<port>} per port its servers listen on. Plain HTTP servers
  * share one chain routed by {@code http.<port>}; servers that terminate TLS get a chain each, matched by
  * SNI; PASSTHROUGH servers forward by SNI to the destinations of bound TLS routes; TCP servers forward
- * per the bound TCP routes. Pure.
+ * per the bound TCP routes. A server whose {@code credentialName} the gateway may not receive (it connected
+ * without an identity, or its service account may not read Secrets) is left out. Pure.
  */
 public final class GatewayListeners {
     private GatewayListeners() {
@@ -60,6 +61,9 @@ public final class GatewayListeners {
         for (var s : servers) {
             var server = s.server();
             if (GatewayServers.terminatesTls(server)) {
+                if (!GatewayTls.credentialsReadableBy(server.tls(), proxy)) {
+                    continue; // the proxy may not have the key: never name a Secret it cannot receive
+                }
                 FilterChainMatch match = sni(server.hosts()).setTransportProtocol("tls").build();
                 if (matches.add(match)) {
                     listener.addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match)

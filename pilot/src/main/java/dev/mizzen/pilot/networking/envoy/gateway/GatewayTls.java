@@ -2,6 +2,8 @@ package dev.mizzen.pilot.networking.envoy.gateway;
 
 import com.google.protobuf.BoolValue;
 import dev.mizzen.api.networking.ServerTlsSettings;
+import dev.mizzen.pilot.model.Proxy;
+import dev.mizzen.pilot.model.SecretAccess;
 import dev.mizzen.pilot.networking.envoy.EnvoyNames;
 import dev.mizzen.pilot.networking.envoy.TlsContexts;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
@@ -20,6 +22,12 @@ import java.util.List;
  */
 final class GatewayTls {
     private GatewayTls() {
+    }
+
+    /** True when the server needs no Secret from istiod, or the gateway may receive the one it names. */
+    static boolean credentialsReadableBy(ServerTlsSettings tls, Proxy proxy) {
+        return tls.credentialName() == null || "ISTIO_MUTUAL".equals(tls.mode())
+                || proxy.identity().secrets().allows(proxy.namespace(), proxy.namespace(), SecretAccess.SecretPart.KEY_PAIR);
     }
 
     static DownstreamTlsContext of(ServerTlsSettings tls) {

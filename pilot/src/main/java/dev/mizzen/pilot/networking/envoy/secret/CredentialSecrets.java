@@ -3,8 +3,8 @@ package dev.mizzen.pilot.networking.envoy.secret;
 import com.google.protobuf.ByteString;
 import dev.mizzen.pilot.model.Proxy;
 import dev.mizzen.pilot.model.PushContext;
+import dev.mizzen.pilot.model.SecretAccess;
 import dev.mizzen.pilot.model.TlsCredential;
-import dev.mizzen.pilot.networking.envoy.EnvoyNames;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
@@ -15,33 +15,29 @@ import java.util.Optional;
 /**
  * SDS from istiod: {@code kubernetes://<name>} is the certificate and key of Secret {@code <name>} in the
  * proxy's namespace; {@code kubernetes://<name>-cacert} is its CA certificate (from a Secret of that name,
- * else the {@code ca.crt} of {@code <name>}). A proxy only gets credentials of its own namespace. Pure.
+ * else the {@code ca.crt} of {@code <name>}). Only to a proxy that may receive it ({@link SecretName#readableBy}):
+ * anything else is empty, as for a Secret that does not exist. Pure.
  */
 public final class CredentialSecrets {
     private CredentialSecrets() {
     }
 
-    public static Optional<Secret> build(String name, Proxy proxy, PushContext push) {
-        if (!name.startsWith(EnvoyNames.KUBERNETES_SECRET_PREFIX)) {
+    public static Optional<Secret> build(String resourceName, Proxy proxy, PushContext push) {
+        Optional<SecretName> parsed = SecretName.parse(resourceName, proxy);
+        if (parsed.isEmpty() || !parsed.get().readableBy(proxy)) {
             return Optional.empty();
         }
-        String ref = name.substring(EnvoyNames.KUBERNETES_SECRET_PREFIX.length());
-        Optional<TlsCredential> own = push.credential(proxy.namespace(), ref).filter(TlsCredential::hasCertificate);
-        if (own.isPresent()) {
-            return Optional.of(Secret.newBuilder().setName(name).setTlsCertificate(TlsCertificate.newBuilder()
-                    .setCertificateChain(inline(own.get().certificateChain()))
-                    .setPrivateKey(inline(own.get().privateKey()))).build());
+        SecretName secret = parsed.get();
+        if (secret.part() == SecretAccess.SecretPart.KEY_PAIR) {
+            return push.credential(secret.namespace(), secret.name()).filter(TlsCredential::hasCertificate)
+                    .map(c -> Secret.newBuilder().setName(resourceName).setTlsCertificate(TlsCertificate.newBuilder()
+                            .setCertificateChain(inline(c.certificateChain()))
+                            .setPrivateKey(inline(c.privateKey()))).build());
         }
-        if (ref.endsWith(EnvoyNames.CA_CERT_SUFFIX)) {
-            String base = ref.substring(0, ref.length() - EnvoyNames.CA_CERT_SUFFIX.length());
-            Optional<byte[]> ca = push.credential(proxy.namespace(), ref).map(TlsCredential::caCertificate)
-                    .or(() -> push.credential(proxy.namespace(), base).map(TlsCredential::caCertificate));
-            if (ca.isPresent() && ca.get() != null) {
-                return Optional.of(Secret.newBuilder().setName(name).setValidationContext(
-                        CertificateValidationContext.newBuilder().setTrustedCa(inline(ca.get()))).build());
-            }
-        }
-        return Optional.empty();
+        Optional<byte[]> ca = push.credential(secret.namespace(), secret.name()).map(TlsCredential::caCertificate)
+                .or(() -> push.credential(secret.namespace(), secret.baseName()).map(TlsCredential::caCertificate));
+        return ca.filter(pem -> pem != null).map(pem -> Secret.newBuilder().setName(resourceName).setValidationContext(
+                CertificateValidationContext.newBuilder().setTrustedCa(inline(pem))).build());
     }
 
     private static DataSource inline(byte[] pem) {
