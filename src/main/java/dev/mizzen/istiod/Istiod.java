@@ -9,6 +9,7 @@ import dev.mizzen.istiod.local.LocalManifests;
 import dev.mizzen.istiod.local.ManifestApplier;
 import dev.mizzen.pilot.model.MeshSettings;
 import dev.mizzen.pilot.push.Debouncer;
+import dev.mizzen.pilot.xds.XdsLimits;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -46,6 +47,15 @@ public final class Istiod implements Callable<Integer> {
 
     @Option(names = "--xds-port", defaultValue = "15010", description = "Plaintext xDS port (default ${DEFAULT-VALUE}).")
     int xdsPort;
+
+    @Option(names = "--bind-address", paramLabel = "ADDRESS",
+            description = "The address every server listens on (default: 0.0.0.0, or 127.0.0.1 with --local).")
+    String bindAddress;
+
+    @Option(names = "--xds-new-streams-per-second", defaultValue = "1000",
+            description = "New xDS streams admitted per second; a stream waits up to 1 s for its turn, then is "
+                    + "refused with RESOURCE_EXHAUSTED (Istio's PILOT_MAX_REQUESTS_PER_SECOND; default ${DEFAULT-VALUE}).")
+    double newStreamsPerSecond;
 
     @Option(names = "--secure-xds-port", defaultValue = "15012",
             description = "xDS and the CA over TLS with istiod's certificate (default ${DEFAULT-VALUE}).")
@@ -103,8 +113,11 @@ public final class Istiod implements Callable<Integer> {
         CitadelSettings ca = new CitadelSettings(namespace, trustDomain, caKeyType, CitadelSettings.RootSettings.ISTIO_DEFAULTS,
                 CitadelSettings.WorkloadSettings.ISTIO_DEFAULTS,
                 CitadelSettings.ServingSettings.forIstiod(namespace, domainSuffix), Optional.ofNullable(cacertsDir));
+        String bind = bindAddress != null ? bindAddress
+                : local != null ? IstiodSettings.LOOPBACK : IstiodSettings.ALL_INTERFACES;
         return new IstiodSettings(new IstiodSettings.Ports(xdsPort, secureXdsPort, webhook.port(), monitoringPort),
-                namespace, new MeshSettings(domainSuffix, namespace, trustDomain), Debouncer.Settings.ISTIO_DEFAULTS, ca);
+                bind, namespace, new MeshSettings(domainSuffix, namespace, trustDomain), Debouncer.Settings.ISTIO_DEFAULTS,
+                ca, XdsLimits.DEFAULTS.withNewStreamsPerSecond(newStreamsPerSecond));
     }
 
     private int serveLocal(IstiodSettings settings) throws Exception {

@@ -21,7 +21,13 @@ import dev.mizzen.pilot.xds.AdsServer;
 import dev.mizzen.pilot.xds.PushController;
 import dev.mizzen.pilot.xds.XdsGenerator;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.grpc.BindableService;
+import dev.mizzen.api.identity.CallerCredentialsInterceptor;
+import dev.mizzen.pilot.security.kube.KubeSecretAccessReview;
+import dev.mizzen.pilot.xds.XdsAccess;
+import dev.mizzen.pilot.xds.XdsLimits;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
@@ -39,7 +45,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -115,7 +124,12 @@ public final class IstiodServer implements AutoCloseable {
 
         XdsGenerator grpc = new GrpcGenerator();
         XdsGenerator envoy = new EnvoyGenerator();
-        AdsServer ads = new AdsServer(proxy -> Optional.of(proxy.isProxylessGrpc() ? grpc : envoy), pushExecutor, meters);
+        ExecutorService reviews = boundedExecutor("mizzen-secret-access-review", 2, 1_000);
+        parts.add(reviews::shutdownNow);
+        XdsAccess access = new XdsAccess(citadel.authenticator(), new KubeSecretAccessReview(client, reviews),
+                settings.xdsLimits());
+        AdsServer ads = new AdsServer(proxy -> Optional.of(proxy.isProxylessGrpc() ? grpc : envoy), pushExecutor, meters,
+                access);
         IstioValidator validator = new IstioValidator();
         KubeConfigStore configStore = new KubeConfigStore(client, validator, meters);
         KubeServiceRegistry registry = new KubeServiceRegistry(client, settings.mesh().domainSuffix());
@@ -130,15 +144,19 @@ public final class IstiodServer implements AutoCloseable {
         awaitSync(registry, configStore);
         pushes.initialize();
 
-        Server xdsServer = serve(NettyServerBuilder.forPort(settings.ports().xds()), grpcExecutor, List.of(ads), "xDS");
+        // 15010 carries no identity: its proxies are anonymous and get no secrets
+        Server xdsServer = serve(grpcServer(settings, settings.ports().xds(), InsecureServerCredentials.create()),
+                grpcExecutor, List.of(ads.bindService()), "xDS");
         parts.add(xdsServer::shutdownNow);
         ServerCredentials secure = TlsServerCredentials.newBuilder()
                 .keyManager(tls.keyManager())
                 .trustManager(citadel.clientTrustManager())
                 .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL)
                 .build();
-        Server secureServer = serve(NettyServerBuilder.forPort(settings.ports().secureXds(), secure), grpcExecutor,
-                List.of(ads, citadel.certificateService()), "secure xDS and the CA");
+        // 15012: every call hands its credentials on; ADS and the CA admit only callers that prove an identity
+        Server secureServer = serve(grpcServer(settings, settings.ports().secureXds(), secure), grpcExecutor,
+                List.of(ServerInterceptors.intercept(ads, new CallerCredentialsInterceptor()),
+                        citadel.certificateService().bindService()), "secure xDS and the CA");
         parts.add(secureServer::shutdownNow);
 
         InjectorSource injector = InjectorSource.start(client, settings.namespace());
@@ -159,7 +177,15 @@ public final class IstiodServer implements AutoCloseable {
         return new IstiodServer(parts, ads, pushes, xdsServer, secureServer, webhooks, monitoring, citadel);
     }
 
-    private static Server serve(NettyServerBuilder builder, ExecutorService executor, List<BindableService> services,
+    /** A gRPC server on the bind address, with the per-connection bounds of the xDS limits. */
+    private static NettyServerBuilder grpcServer(IstiodSettings settings, int port, ServerCredentials credentials) {
+        XdsLimits limits = settings.xdsLimits();
+        return NettyServerBuilder.forAddress(new InetSocketAddress(settings.bindAddress(), port), credentials)
+                .maxInboundMessageSize(limits.maxMessageBytes())
+                .maxConcurrentCallsPerConnection(limits.maxStreamsPerConnection());
+    }
+
+    private static Server serve(NettyServerBuilder builder, ExecutorService executor, List<ServerServiceDefinition> services,
                                 String what) {
         builder.executor(executor).permitKeepAliveTime(10, TimeUnit.SECONDS);
         services.forEach(builder::addService);
@@ -183,6 +209,11 @@ public final class IstiodServer implements AutoCloseable {
                 throw new IllegalStateException("interrupted while waiting for the apiserver", e);
             }
         }
+    }
+
+    private static ExecutorService boundedExecutor(String prefix, int threads, int queue) {
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queue),
+                named(prefix));
     }
 
     private static ThreadFactory named(String prefix) {

@@ -3,14 +3,22 @@ package dev.mizzen.istiod;
 import dev.mizzen.citadel.CitadelSettings;
 import dev.mizzen.pilot.model.MeshSettings;
 import dev.mizzen.pilot.push.Debouncer;
+import dev.mizzen.pilot.xds.XdsLimits;
 
 /**
- * How istiod serves: its ports (0 picks a free one), the mesh, the push debounce, the CA.
+ * How istiod serves: its ports (0 picks a free one) and the address they listen on, the mesh, the push
+ * debounce, the CA, and what one xDS client may ask of it.
  *
- * @param namespace the namespace istiod runs in
+ * @param bindAddress the address every server listens on: all interfaces in a cluster, loopback in local mode
+ * @param namespace   the namespace istiod runs in
  */
-public record IstiodSettings(Ports ports, String namespace, MeshSettings mesh, Debouncer.Settings debounce,
-                             CitadelSettings citadel) {
+public record IstiodSettings(Ports ports, String bindAddress, String namespace, MeshSettings mesh,
+                             Debouncer.Settings debounce, CitadelSettings citadel, XdsLimits xdsLimits) {
+    /** Every interface: what a pod in a cluster needs. */
+    public static final String ALL_INTERFACES = "0.0.0.0";
+    /** This machine only: local mode, the demo and tests. */
+    public static final String LOOPBACK = "127.0.0.1";
+
     /**
      * @param xds        plaintext ADS (Istio: 15010)
      * @param secureXds  ADS and the CA over TLS with istiod's certificate (15012)
@@ -31,6 +39,9 @@ public record IstiodSettings(Ports ports, String namespace, MeshSettings mesh, D
     }
 
     public IstiodSettings {
+        if (bindAddress == null || bindAddress.isBlank()) {
+            throw new IllegalArgumentException("the bind address must be set");
+        }
         if (namespace == null || namespace.isBlank()) {
             throw new IllegalArgumentException("istiod's namespace must be set");
         }
@@ -42,13 +53,25 @@ public record IstiodSettings(Ports ports, String namespace, MeshSettings mesh, D
 
     public static IstiodSettings defaults() {
         String namespace = "istio-system";
-        return new IstiodSettings(Ports.ISTIO, namespace, MeshSettings.DEFAULT, Debouncer.Settings.ISTIO_DEFAULTS,
-                CitadelSettings.defaults(namespace).withServing(
-                        CitadelSettings.ServingSettings.forIstiod(namespace, MeshSettings.DEFAULT.domainSuffix())));
+        return new IstiodSettings(Ports.ISTIO, ALL_INTERFACES, namespace, MeshSettings.DEFAULT,
+                Debouncer.Settings.ISTIO_DEFAULTS, CitadelSettings.defaults(namespace).withServing(
+                        CitadelSettings.ServingSettings.forIstiod(namespace, MeshSettings.DEFAULT.domainSuffix())),
+                XdsLimits.DEFAULTS);
     }
 
-    /** The same settings with free ports: for tests and the demo, which must not collide with a running istiod. */
+    /**
+     * The same settings with free ports on loopback: for tests and the demo, which must not collide with a
+     * running istiod nor be reachable from elsewhere.
+     */
     public IstiodSettings withEphemeralPorts() {
-        return new IstiodSettings(Ports.EPHEMERAL, namespace, mesh, debounce, citadel);
+        return new IstiodSettings(Ports.EPHEMERAL, LOOPBACK, namespace, mesh, debounce, citadel, xdsLimits);
+    }
+
+    public IstiodSettings withCitadel(CitadelSettings ca) {
+        return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, ca, xdsLimits);
+    }
+
+    public IstiodSettings withXdsLimits(XdsLimits limits) {
+        return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, citadel, limits);
     }
 }

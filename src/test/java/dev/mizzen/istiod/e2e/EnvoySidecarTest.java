@@ -21,10 +21,10 @@ class EnvoySidecarTest {
     @Test
     void sidecarsAndGatewaysGetBookinfoConfigAndFollowChanges() throws Exception {
         try (MeshFixture mesh = MeshFixture.start();
-             FakeEnvoy productpage = FakeEnvoy.connect(mesh.istiod().xdsPort(), "sidecar", "127.0.0.10", "productpage-v1",
-                     "default", Map.of("app", "productpage", "version", "v1"));
-             FakeEnvoy gateway = FakeEnvoy.connect(mesh.istiod().xdsPort(), "router", "127.0.0.30", "istio-ingressgateway-1",
-                     "istio-system", Map.of("istio", "ingressgateway"))) {
+             FakeEnvoy productpage = FakeEnvoy.connect(mesh.istiod(), "sidecar", "127.0.0.10", "productpage-v1",
+                     "default", "bookinfo-productpage", Map.of("app", "productpage", "version", "v1"));
+             FakeEnvoy gateway = FakeEnvoy.connect(mesh.istiod(), "router", "127.0.0.30", "istio-ingressgateway-1",
+                     "istio-system", "istio-ingressgateway-service-account", Map.of("istio", "ingressgateway"))) {
             mesh.applySample("destination-rule-all");
             mesh.applySample("virtual-service-reviews-jason-v2-v3");
             mesh.applySample("bookinfo-gateway");

@@ -45,7 +45,7 @@ class LocalModeTest {
                  LocalManifests manifests = new LocalManifests(dir, new ManifestApplier(api.client()))) {
                 manifests.loadAll();
                 manifests.watch();
-                try (IstiodServer istiod = IstiodServer.start(IstiodSettings.defaults().withEphemeralPorts(), api.client());
+                try (IstiodServer istiod = IstiodServer.start(MeshFixture.settings(), api.client());
                      ProxylessClient client = ProxylessClient.isolated(MeshFixture.bootstrap(istiod, "client", "default"))) {
                     await().atMost(MeshFixture.TIMEOUT).ignoreExceptions().until(() ->
                             client.tally("reviews:9080", Map.of(), 10).keySet().equals(Set.of("reviews v3")));

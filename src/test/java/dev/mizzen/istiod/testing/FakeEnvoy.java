@@ -13,6 +13,8 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import dev.mizzen.istiod.IstiodServer;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
@@ -41,9 +43,9 @@ public final class FakeEnvoy implements AutoCloseable {
     private final Map<String, List<Any>> latest = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> subscribed = new ConcurrentHashMap<>();
 
-    private FakeEnvoy(int xdsPort, Node node) {
+    private FakeEnvoy(ManagedChannel channel, Node node) {
         this.node = node;
-        this.channel = ManagedChannelBuilder.forAddress("127.0.0.1", xdsPort).usePlaintext().build();
+        this.channel = channel;
         this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new StreamObserver<>() {
             @Override
             public void onNext(DiscoveryResponse response) {
@@ -62,18 +64,41 @@ public final class FakeEnvoy implements AutoCloseable {
         send(LDS, Set.of(), "", "");
     }
 
-    /** A sidecar ({@code sidecar~}) or gateway ({@code router~}) of a pod. */
-    public static FakeEnvoy connect(int xdsPort, String type, String ip, String pod, String namespace, Map<String, String> labels) {
+    /**
+     * A sidecar ({@code sidecar~}) or gateway ({@code router~}) of a pod, connected as Istio's agent connects it:
+     * to the authenticated port, with a workload certificate of its namespace and service account.
+     */
+    public static FakeEnvoy connect(IstiodServer istiod, String type, String ip, String pod, String namespace,
+                                    String serviceAccount, Map<String, String> labels) {
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", istiod.secureXdsPort(),
+                        WorkloadCertificate.issue(istiod, namespace, serviceAccount).channelCredentials())
+                .overrideAuthority("istiod.istio-system.svc")
+                .build();
+        return new FakeEnvoy(channel, node(type, ip, pod, namespace, serviceAccount, labels));
+    }
+
+    /** The same over the plaintext port, without an identity. */
+    public static FakeEnvoy connectPlaintext(int xdsPort, String type, String ip, String pod, String namespace,
+                                             Map<String, String> labels) {
+        return new FakeEnvoy(ManagedChannelBuilder.forAddress("127.0.0.1", xdsPort).usePlaintext().build(),
+                node(type, ip, pod, namespace, "", labels));
+    }
+
+    private static Node node(String type, String ip, String pod, String namespace, String serviceAccount,
+                             Map<String, String> labels) {
         Struct.Builder labelStruct = Struct.newBuilder();
         labels.forEach((k, v) -> labelStruct.putFields(k, Value.newBuilder().setStringValue(v).build()));
-        Node node = Node.newBuilder()
+        Struct.Builder metadata = Struct.newBuilder()
+                .putFields("NAMESPACE", Value.newBuilder().setStringValue(namespace).build())
+                .putFields("INSTANCE_IPS", Value.newBuilder().setStringValue(ip).build())
+                .putFields("LABELS", Value.newBuilder().setStructValue(labelStruct).build());
+        if (!serviceAccount.isEmpty()) {
+            metadata.putFields("SERVICE_ACCOUNT", Value.newBuilder().setStringValue(serviceAccount).build());
+        }
+        return Node.newBuilder()
                 .setId(type + "~" + ip + "~" + pod + "." + namespace + "~" + namespace + ".svc.cluster.local")
-                .setMetadata(Struct.newBuilder()
-                        .putFields("NAMESPACE", Value.newBuilder().setStringValue(namespace).build())
-                        .putFields("INSTANCE_IPS", Value.newBuilder().setStringValue(ip).build())
-                        .putFields("LABELS", Value.newBuilder().setStructValue(labelStruct).build()))
+                .setMetadata(metadata)
                 .build();
-        return new FakeEnvoy(xdsPort, node);
     }
 
     private synchronized void send(String type, Set<String> names, String version, String nonce) {

@@ -12,8 +12,11 @@ import dev.mizzen.istiod.local.ManifestApplier;
 import dev.mizzen.istiod.local.Manifests;
 import dev.mizzen.pilot.xds.ConnectionStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.mizzen.citadel.CitadelSettings;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,7 +51,7 @@ public final class MeshFixture implements AutoCloseable {
 
     public static MeshFixture start() throws IOException {
         LocalApiServer api = LocalApiServer.start();
-        IstiodServer istiod = IstiodServer.start(IstiodSettings.defaults().withEphemeralPorts(), api.client());
+        IstiodServer istiod = IstiodServer.start(settings(), api.client());
         Bookinfo bookinfo = Bookinfo.start();
         bookinfo.register(api.client());
         ProxylessClient client = ProxylessClient.isolated(bootstrap(istiod, "test-client", "default"));
@@ -59,11 +62,36 @@ public final class MeshFixture implements AutoCloseable {
         return new MeshFixture(api, istiod, bookinfo, client);
     }
 
-    /** A bootstrap for a proxyless client of this istiod, in {@code namespace}. */
+    /**
+     * istiod for tests: free ports on loopback, and a serving certificate that also names {@code localhost}, the
+     * name test clients reach the authenticated port by (a cluster's agents use {@code istiod.istio-system.svc}).
+     */
+    public static IstiodSettings settings() {
+        IstiodSettings defaults = IstiodSettings.defaults().withEphemeralPorts();
+        List<String> names = new ArrayList<>(defaults.citadel().serving().dnsNames());
+        names.add("localhost");
+        return defaults.withCitadel(defaults.citadel().withServing(new CitadelSettings.ServingSettings(names,
+                defaults.citadel().serving().validity(), defaults.citadel().serving().renewAtPercent())));
+    }
+
+    /**
+     * A bootstrap for a proxyless client of this istiod, in {@code namespace}, as service account
+     * {@code default}: it connects to the authenticated port with a workload certificate from istiod's CA.
+     */
     public static Map<String, Object> bootstrap(IstiodServer istiod, String pod, String namespace) {
-        return ProxylessClient.bootstrap("127.0.0.1:" + istiod.xdsPort(),
+        Map<String, Object> bootstrap = new java.util.HashMap<>(ProxylessClient.bootstrap("localhost:" + istiod.secureXdsPort(),
                 "sidecar~127.0.0.2~" + pod + "." + namespace + "~" + namespace + ".svc.cluster.local", namespace,
-                Map.of("app", pod));
+                Map.of("app", pod)));
+        Path certs;
+        try {
+            certs = Files.createTempDirectory("mizzen-test-certs");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Map<String, Object> credentials = WorkloadCertificate.issue(istiod, namespace, "default").bootstrapCredentials(certs);
+        bootstrap.put("xds_servers", List.of(Map.of("server_uri", "localhost:" + istiod.secureXdsPort(),
+                "channel_creds", List.of(credentials), "server_features", List.of("xds_v3"))));
+        return bootstrap;
     }
 
     public KubernetesClient kube() {

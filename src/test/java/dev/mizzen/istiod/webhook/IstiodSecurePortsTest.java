@@ -7,6 +7,7 @@ import dev.mizzen.api.security.ca.v1.IstioCertificateServiceGrpc;
 import dev.mizzen.citadel.CitadelSettings;
 import dev.mizzen.istiod.IstiodServer;
 import dev.mizzen.istiod.IstiodSettings;
+import dev.mizzen.istiod.testing.WorkloadCertificate;
 import dev.mizzen.istiod.local.LocalApiServer;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
@@ -55,8 +56,7 @@ class IstiodSecurePortsTest {
         List<String> names = new ArrayList<>(CitadelSettings.ServingSettings.forIstiod("istio-system", "cluster.local").dnsNames());
         names.add("localhost"); // the test reaches the webhooks by this name
         CitadelSettings ca = defaults.citadel().withServing(new CitadelSettings.ServingSettings(names, Duration.ofHours(24), 80));
-        istiod = IstiodServer.start(new IstiodSettings(defaults.ports(), defaults.namespace(), defaults.mesh(),
-                defaults.debounce(), ca), api.client());
+        istiod = IstiodServer.start(defaults.withCitadel(ca), api.client());
     }
 
     @AfterEach
@@ -128,34 +128,51 @@ class IstiodSecurePortsTest {
                     .createCertificate(IstioCertificateRequest.newBuilder().setCsr("not a csr").build()))
                     .isInstanceOfSatisfying(StatusRuntimeException.class,
                             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
-            // ADS answers over the same TLS port
-            LinkedBlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
-            StreamObserver<DiscoveryRequest> requests = AggregatedDiscoveryServiceGrpc.newStub(channel)
-                    .streamAggregatedResources(new StreamObserver<>() {
-                        @Override
-                        public void onNext(DiscoveryResponse value) {
-                            responses.add(value);
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                        }
-                    });
-            requests.onNext(DiscoveryRequest.newBuilder()
-                    .setTypeUrl("type.googleapis.com/envoy.config.cluster.v3.Cluster")
-                    .setNode(Node.newBuilder().setId("sidecar~10.0.0.9~app-1.default~default.svc.cluster.local")
-                            .setMetadata(Struct.newBuilder().putFields("NAMESPACE", Value.newBuilder().setStringValue("default").build())))
-                    .build());
-            DiscoveryResponse clusters = responses.poll(10, TimeUnit.SECONDS);
-            assertThat(clusters).isNotNull();
-            assertThat(clusters.getResourcesList()).isNotEmpty();
-            requests.onCompleted();
+            // ADS over the same TLS port refuses a caller without credentials...
+            LinkedBlockingQueue<Object> anonymous = adsStream(channel);
+            assertThat(anonymous.poll(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(Throwable.class,
+                    e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+            // ...and answers one with a workload certificate of the namespace it claims
+            ManagedChannel workload = Grpc.newChannelBuilderForAddress("127.0.0.1", istiod.secureXdsPort(),
+                            WorkloadCertificate.issue(istiod, "default", "app").channelCredentials())
+                    .overrideAuthority("istiod.istio-system.svc")
+                    .build();
+            try {
+                LinkedBlockingQueue<Object> answers = adsStream(workload);
+                assertThat(answers.poll(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(DiscoveryResponse.class,
+                        clusters -> assertThat(clusters.getResourcesList()).isNotEmpty());
+            } finally {
+                workload.shutdownNow();
+            }
         } finally {
             channel.shutdownNow();
         }
+    }
+
+    /** Opens an ADS stream as a sidecar of {@code default} asking for clusters; responses and errors land in the queue. */
+    private static LinkedBlockingQueue<Object> adsStream(ManagedChannel channel) {
+        LinkedBlockingQueue<Object> out = new LinkedBlockingQueue<>();
+        StreamObserver<DiscoveryRequest> requests = AggregatedDiscoveryServiceGrpc.newStub(channel)
+                .streamAggregatedResources(new StreamObserver<>() {
+                    @Override
+                    public void onNext(DiscoveryResponse value) {
+                        out.add(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        out.add(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        requests.onNext(DiscoveryRequest.newBuilder()
+                .setTypeUrl("type.googleapis.com/envoy.config.cluster.v3.Cluster")
+                .setNode(Node.newBuilder().setId("sidecar~10.0.0.9~app-1.default~default.svc.cluster.local")
+                        .setMetadata(Struct.newBuilder().putFields("NAMESPACE", Value.newBuilder().setStringValue("default").build())))
+                .build());
+        return out;
     }
 }
