@@ -48,9 +48,19 @@ enum Attribute {
 
     void checkSupported(RuleTarget target, String key) throws Unsupported {
         if (unsupportedOn.contains(target)) {
-            throw Unsupported.onTarget("\"" + key + "\" is " + (target == RuleTarget.ENVOY_TCP ? "HTTP only"
+            throw Unsupported.onTarget("\"" + display(key) + "\" is " + (target == RuleTarget.ENVOY_TCP ? "HTTP only"
                     : "not supported by proxyless gRPC"));
         }
+    }
+
+    /** The field name users write, for warnings. */
+    private String display(String key) {
+        return switch (this) {
+            case HOST -> "hosts";
+            case METHOD -> "methods";
+            case PATH -> "paths";
+            default -> key;
+        };
     }
 
     /** The attribute of a {@code when} key, as Istio's model.New switches on it; null for an unknown key. */

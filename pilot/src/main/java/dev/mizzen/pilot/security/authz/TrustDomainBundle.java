@@ -39,7 +39,9 @@ public record TrustDomainBundle(List<String> trustDomains) {
                 continue;
             }
             String td = parts[0];
-            if (StringMatchers.istioStringMatch(td, trustDomains) || td.equals(CLUSTER_LOCAL)) {
+            // the principal's trust domain is the pattern ("*bar" matches the alias "foobar")
+            if (trustDomains.stream().anyMatch(t -> StringMatchers.istioStringMatch(t, List.of(td)))
+                    || td.equals(CLUSTER_LOCAL)) {
                 for (String replacement : replaceTrustDomains(principal, parts)) {
                     if (!out.contains(replacement)) {
                         out.add(replacement);
