@@ -15,13 +15,13 @@ import dev.mizzen.istiod.webhook.WebhookServer;
 import dev.mizzen.pilot.inject.InjectionAdmission;
 import dev.mizzen.pilot.networking.envoy.EnvoyGenerator;
 import dev.mizzen.pilot.networking.grpcgen.GrpcGenerator;
-import dev.mizzen.pilot.push.PushRequest;
 import dev.mizzen.pilot.serviceregistry.kube.KubeServiceRegistry;
 import dev.mizzen.pilot.xds.AdsServer;
-import dev.mizzen.pilot.xds.PushController;
+import dev.mizzen.pilot.push.PushController;
 import dev.mizzen.pilot.xds.XdsGenerator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.mizzen.api.identity.CallerCredentialsInterceptor;
+import dev.mizzen.api.kube.KubeInformers;
 import dev.mizzen.pilot.security.kube.KubeSecretAccessReview;
 import dev.mizzen.pilot.xds.XdsAccess;
 import dev.mizzen.pilot.xds.XdsLimits;
@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -107,7 +108,10 @@ public final class IstiodServer implements AutoCloseable {
         parts.add(grpcExecutor::shutdownNow);
         parts.add(pushExecutor::shutdownNow);
 
-        Citadel citadel = Citadel.start(settings.citadel(), client, meters);
+        // one informer per kind for the whole process: every part asks here, and they start together below
+        KubeInformers informers = new KubeInformers(client);
+        parts.add(informers);
+        Citadel citadel = Citadel.start(settings.citadel(), client, informers, meters, Clock.systemUTC());
         parts.add(citadel);
         ExecutorService webhookUpdates = Executors.newSingleThreadExecutor(named("mizzen-webhook-config"));
         parts.add(webhookUpdates::shutdownNow);
@@ -131,17 +135,18 @@ public final class IstiodServer implements AutoCloseable {
         AdsServer ads = new AdsServer(proxy -> Optional.of(proxy.isProxylessGrpc() ? grpc : envoy), pushExecutor, meters,
                 access);
         IstioValidator validator = new IstioValidator();
-        KubeConfigStore configStore = new KubeConfigStore(client, validator, meters);
-        KubeServiceRegistry registry = new KubeServiceRegistry(client, settings.mesh().domainSuffix());
+        KubeConfigStore configStore = new KubeConfigStore(informers, validator, meters);
+        KubeServiceRegistry registry = new KubeServiceRegistry(informers, settings.mesh().domainSuffix());
         PushController pushes = new PushController(settings.mesh(), registry, configStore, ads, settings.debounce(), meters);
         parts.add(configStore);
         parts.add(registry);
         parts.add(pushes);
+        InjectorSource injector = InjectorSource.start(informers, settings.namespace());
+        NamespaceLabels namespaces = new NamespaceLabels(informers);
 
-        configStore.addListener(event -> pushes.listener().onPush(PushRequest.config(event.key())));
-        registry.start(pushes.listener());
-        configStore.start();
-        awaitSync(registry, configStore);
+        informers.start();
+        awaitSync(informers, registry, configStore);
+        LOG.info("watching {}", String.join("; ", informers.describe()));
         pushes.initialize();
 
         // 15010 carries no identity: its proxies are anonymous and get no secrets
@@ -159,10 +164,6 @@ public final class IstiodServer implements AutoCloseable {
                         citadel.certificateService().bindService()), "secure xDS and the CA");
         parts.add(secureServer::shutdownNow);
 
-        InjectorSource injector = InjectorSource.start(client, settings.namespace());
-        NamespaceLabels namespaces = NamespaceLabels.start(client);
-        parts.add(injector);
-        parts.add(namespaces);
         Map<String, AdmissionController> hooks = new LinkedHashMap<>(extraHooks);
         hooks.put(WebhookServer.VALIDATE_PATH, new ValidationAdmission(validator));
         hooks.putIfAbsent(WebhookServer.INJECT_PATH, new InjectionAdmission(injector, namespaces));
@@ -196,9 +197,9 @@ public final class IstiodServer implements AutoCloseable {
         }
     }
 
-    private static void awaitSync(KubeServiceRegistry registry, KubeConfigStore configStore) {
+    private static void awaitSync(KubeInformers informers, KubeServiceRegistry registry, KubeConfigStore configStore) {
         Instant deadline = Instant.now().plus(SYNC_TIMEOUT);
-        while (!(registry.hasSynced() && configStore.hasSynced())) {
+        while (!(informers.hasSynced() && registry.hasSynced() && configStore.hasSynced())) {
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("the apiserver did not answer the initial lists within " + SYNC_TIMEOUT);
             }

@@ -24,7 +24,7 @@ public final class IstioYaml {
 
     /** One document of a multi-document file. */
     public record Doc(String file, int index, String apiVersion, String kind, String name, JsonNode spec) {
-        public ConfigKind configKind() {
+        public ConfigKind<?> configKind() {
             return ConfigKind.of(apiVersion, kind)
                     .orElseThrow(() -> new AssertionError(this + ": not an Istio kind we know"));
         }

@@ -1,6 +1,7 @@
 package dev.mizzen.citadel;
 
 import dev.mizzen.citadel.authn.ClientCertificateAuthenticator;
+import dev.mizzen.api.kube.KubeInformers;
 import dev.mizzen.citadel.authn.CachingAuthenticator;
 import dev.mizzen.api.identity.CallerAuthenticator;
 import dev.mizzen.citadel.authn.TokenReviewAuthenticator;
@@ -59,6 +60,7 @@ public final class Citadel implements AutoCloseable {
     private final ScheduledExecutorService control;
     private final CallerAuthenticator authenticator;
     private final ExecutorService reviews;
+    private Optional<KubeInformers> ownInformers = Optional.empty();
 
     private Citadel(CertificateAuthority ca, IstioCertificateGrpcService service, CallerAuthenticator authenticator,
                     ServingCertificateRotator serving, RootCertPublisher publisher, Optional<RootRotator> rotator,
@@ -73,12 +75,26 @@ public final class Citadel implements AutoCloseable {
         this.control = control;
     }
 
+    /** Citadel on its own, with informers of its own (tools and tests); istiod shares the process's informers. */
     public static Citadel start(CitadelSettings settings, KubernetesClient client, MeterRegistry meters) {
         return start(settings, client, meters, Clock.systemUTC());
     }
 
     /** As {@link #start(CitadelSettings, KubernetesClient, MeterRegistry)}, on a given clock (tests). */
     public static Citadel start(CitadelSettings settings, KubernetesClient client, MeterRegistry meters, Clock clock) {
+        KubeInformers own = new KubeInformers(client);
+        Citadel citadel = start(settings, client, own, meters, clock);
+        own.start();
+        citadel.ownInformers = Optional.of(own);
+        return citadel;
+    }
+
+    /**
+     * Starts citadel on the process's informers: it asks them for namespaces, the root ConfigMaps and its CA
+     * Secret; they run once istiod starts them all.
+     */
+    public static Citadel start(CitadelSettings settings, KubernetesClient client, KubeInformers informers,
+                                MeterRegistry meters, Clock clock) {
         ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "citadel-control");
             t.setDaemon(true);
@@ -109,7 +125,7 @@ public final class Citadel implements AutoCloseable {
             var service = new IstioCertificateGrpcService(
                     new CertificateRequestHandler(authenticator, ca, new CaMetrics(meters)));
 
-            RootCertPublisher publisher = new RootCertPublisher(client, ca.roots(), control);
+            RootCertPublisher publisher = new RootCertPublisher(client, informers, ca.roots(), control);
             ServingCertificateRotator serving =
                     new ServingCertificateRotator(ca, settings.serving(), settings.keyType(), clock, control);
             ca.onChange(bundle -> publisher.publish(bundle.roots()));
@@ -119,7 +135,7 @@ public final class Citadel implements AutoCloseable {
 
             Optional<RootRotator> rotator = Optional.empty();
             if (plugged.isEmpty()) {
-                RootRotator r = new RootRotator(store, ca, settings, clock, control, client);
+                RootRotator r = new RootRotator(store, ca, settings, clock, control, informers);
                 r.start();
                 rotator = Optional.of(r);
             }
@@ -197,6 +213,7 @@ public final class Citadel implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         reviews.shutdownNow();
+        ownInformers.ifPresent(KubeInformers::close);
         rotator.ifPresent(RootRotator::close);
         serving.close();
         publisher.close();

@@ -101,7 +101,7 @@ public final class ValidateCommand implements Callable<Integer> {
         String namespace = doc.namespace() == null ? "default" : doc.namespace();
         String objectName = doc.name() == null ? "" : doc.name();
         String where = file + ":" + line + ": ";
-        Optional<ConfigKind> kind = ConfigKind.of(doc.apiVersion(), doc.kind());
+        Optional<ConfigKind<?>> kind = ConfigKind.of(doc.apiVersion(), doc.kind());
         if (kind.isEmpty()) {
             if (ConfigKind.isIstioGroup(doc.apiVersion())) {
                 tally.objects++;

@@ -107,7 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
             List<ConfigKey> keys = new ArrayList<>();
             for (Manifests.Document doc : Manifests.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8))) {
                 ManifestApplier.ObjectRef ref = applier.apply(doc);
-                ConfigKind kind = ConfigKind.of(ref.apiVersion(), ref.kind()).orElseThrow();
+                ConfigKind<?> kind = ConfigKind.of(ref.apiVersion(), ref.kind()).orElseThrow();
                 keys.add(ConfigKey.of(kind, ref.namespace(), ref.name()));
             }
             return keys;

@@ -3,7 +3,7 @@ package dev.mizzen.istiod.inject;
 import dev.mizzen.pilot.inject.InjectionSettings;
 import dev.mizzen.pilot.inject.SidecarInjector;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.mizzen.api.kube.KubeInformers;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.slf4j.Logger;
@@ -20,20 +20,21 @@ import java.util.function.Supplier;
  * namespace, over the shipped defaults. Rebuilt when they change; a configuration that does not build is
  * logged and the last good injector keeps serving.
  *
- * <p>Threading: the ConfigMap informer's thread rebuilds and swaps the injector; webhook threads read it.
+ * <p>Threading: the shared ConfigMap informer (istiod's namespace) calls back on its thread, which rebuilds and
+ * swaps the injector; webhook threads read it.
  */
-public final class InjectorSource implements Supplier<SidecarInjector>, AutoCloseable {
+public final class InjectorSource implements Supplier<SidecarInjector> {
     private static final Logger LOG = LoggerFactory.getLogger(InjectorSource.class);
     static final String INJECTOR_CONFIGMAP = "istio-sidecar-injector";
     static final String MESH_CONFIGMAP = "istio";
 
     private final AtomicReference<SidecarInjector> current = new AtomicReference<>(new SidecarInjector(InjectionSettings.defaults()));
     private final Map<String, Map<String, String>> data = new ConcurrentHashMap<>();
-    private SharedIndexInformer<ConfigMap> informer;
-
-    public static InjectorSource start(KubernetesClient client, String namespace) {
+    /** Listens to the ConfigMaps of istiod's namespace, through the process's informers. */
+    public static InjectorSource start(KubeInformers informers, String namespace) {
         InjectorSource source = new InjectorSource();
-        source.informer = client.configMaps().inNamespace(namespace).inform(new ResourceEventHandler<>() {
+        SharedIndexInformer<ConfigMap> configMaps = informers.of(ConfigMap.class, KubeInformers.Selection.inNamespace(namespace));
+        configMaps.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(ConfigMap obj) {
                 source.changed(obj.getMetadata().getName(), obj.getData());
@@ -48,7 +49,7 @@ public final class InjectorSource implements Supplier<SidecarInjector>, AutoClos
             public void onDelete(ConfigMap obj, boolean deletedFinalStateUnknown) {
                 source.changed(obj.getMetadata().getName(), null);
             }
-        }, 0);
+        });
         return source;
     }
 
@@ -74,12 +75,5 @@ public final class InjectorSource implements Supplier<SidecarInjector>, AutoClos
     @Override
     public SidecarInjector get() {
         return current.get();
-    }
-
-    @Override
-    public void close() {
-        if (informer != null) {
-            informer.close();
-        }
     }
 }

@@ -1,59 +1,29 @@
 package dev.mizzen.istiod.inject;
 
+import dev.mizzen.api.kube.KubeInformers;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The labels of every namespace ({@code istio-injection}, {@code istio.io/rev}), which the injection webhook
- * needs and the AdmissionReview does not carry. An unknown namespace has no labels.
+ * The labels of each namespace, which decide injection ({@code istio-injection}, {@code istio.io/rev}): read
+ * from the process's one namespace informer, which the CA's root publisher watches too.
  *
- * <p>Threading: the informer's thread writes the concurrent map; webhook threads read it.
+ * <p>Threading: the informer's cache is thread-safe; webhook threads read it.
  */
-public final class NamespaceLabels implements Function<String, Map<String, String>>, AutoCloseable {
-    private final Map<String, Map<String, String>> labels = new ConcurrentHashMap<>();
-    private SharedIndexInformer<Namespace> informer;
+public final class NamespaceLabels implements Function<String, Map<String, String>> {
+    private final SharedIndexInformer<Namespace> namespaces;
 
-    public static NamespaceLabels start(KubernetesClient client) {
-        NamespaceLabels out = new NamespaceLabels();
-        out.informer = client.namespaces().inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Namespace obj) {
-                out.put(obj);
-            }
-
-            @Override
-            public void onUpdate(Namespace oldObj, Namespace newObj) {
-                out.put(newObj);
-            }
-
-            @Override
-            public void onDelete(Namespace obj, boolean deletedFinalStateUnknown) {
-                out.labels.remove(obj.getMetadata().getName());
-            }
-        }, 0);
-        return out;
-    }
-
-    private void put(Namespace ns) {
-        Map<String, String> l = ns.getMetadata().getLabels();
-        labels.put(ns.getMetadata().getName(), l == null ? Map.of() : Map.copyOf(l));
+    public NamespaceLabels(KubeInformers informers) {
+        this.namespaces = informers.of(Namespace.class);
     }
 
     @Override
     public Map<String, String> apply(String namespace) {
-        return labels.getOrDefault(namespace, Map.of());
-    }
-
-    @Override
-    public void close() {
-        if (informer != null) {
-            informer.close();
-        }
+        Namespace ns = namespaces.getStore().getByKey(namespace);
+        Map<String, String> labels = ns == null ? null : ns.getMetadata().getLabels();
+        return labels == null ? Map.of() : labels;
     }
 }

@@ -32,7 +32,7 @@ public final class LocalApiServer implements AutoCloseable {
 
     public static LocalApiServer start() {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-        List<CustomResourceDefinitionContext> crds = java.util.Arrays.stream(ConfigKind.values())
+        List<CustomResourceDefinitionContext> crds = ConfigKind.all().stream()
                 .map(LocalApiServer::crd)
                 .toList();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
@@ -42,7 +42,7 @@ public final class LocalApiServer implements AutoCloseable {
         return new LocalApiServer(server, server.createClient());
     }
 
-    private static CustomResourceDefinitionContext crd(ConfigKind kind) {
+    private static CustomResourceDefinitionContext crd(ConfigKind<?> kind) {
         var ctx = KubeConfigStore.resourceContext(kind);
         return new CustomResourceDefinitionContext.Builder()
                 .withName(ctx.getPlural() + "." + ctx.getGroup())

@@ -45,7 +45,7 @@ public final class ManifestApplier {
             throw new IllegalArgumentException(doc.kind() + " has no metadata.name");
         }
         String namespace = doc.namespace() == null ? "default" : doc.namespace();
-        Optional<ConfigKind> istioKind = ConfigKind.of(doc.apiVersion(), doc.kind());
+        Optional<ConfigKind<?>> istioKind = ConfigKind.of(doc.apiVersion(), doc.kind());
         try {
             if (istioKind.isPresent()) {
                 Map<String, Object> content = new HashMap<>(doc.content());
@@ -82,7 +82,7 @@ public final class ManifestApplier {
     }
 
     public void delete(ObjectRef ref) {
-        Optional<ConfigKind> istioKind = ConfigKind.of(ref.apiVersion(), ref.kind());
+        Optional<ConfigKind<?>> istioKind = ConfigKind.of(ref.apiVersion(), ref.kind());
         if (istioKind.isPresent()) {
             client.genericKubernetesResources(KubeConfigStore.resourceContext(istioKind.get()))
                     .inNamespace(ref.namespace()).withName(ref.name()).delete();

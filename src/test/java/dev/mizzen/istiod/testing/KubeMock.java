@@ -13,7 +13,6 @@ import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 
 import java.net.InetAddress;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,7 @@ public final class KubeMock implements AutoCloseable {
     }
 
     public static KubeMock start() {
-        List<CustomResourceDefinitionContext> crds = Arrays.stream(ConfigKind.values()).map(KubeMock::crd).toList();
+        List<CustomResourceDefinitionContext> crds = ConfigKind.all().stream().map(KubeMock::crd).toList();
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
                 new KubernetesMixedDispatcher(responses, crds), false);
@@ -53,7 +52,7 @@ public final class KubeMock implements AutoCloseable {
         return client;
     }
 
-    private static CustomResourceDefinitionContext crd(ConfigKind kind) {
+    private static CustomResourceDefinitionContext crd(ConfigKind<?> kind) {
         var ctx = KubeConfigStore.resourceContext(kind);
         return new CustomResourceDefinitionContext.Builder()
                 .withName(ctx.getPlural() + "." + ctx.getGroup())

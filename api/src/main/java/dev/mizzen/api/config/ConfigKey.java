@@ -4,8 +4,8 @@ import java.util.Comparator;
 import java.util.Objects;
 
 /** Identifies one config object: kind, namespace and name. */
-public record ConfigKey(ConfigKind kind, String namespace, String name) implements Comparable<ConfigKey> {
-    private static final Comparator<ConfigKey> ORDER = Comparator.comparing(ConfigKey::kind)
+public record ConfigKey(ConfigKind<?> kind, String namespace, String name) implements Comparable<ConfigKey> {
+    private static final Comparator<ConfigKey> ORDER = Comparator.<ConfigKey, ConfigKind<?>>comparing(ConfigKey::kind)
             .thenComparing(ConfigKey::namespace)
             .thenComparing(ConfigKey::name);
 
@@ -15,7 +15,7 @@ public record ConfigKey(ConfigKind kind, String namespace, String name) implemen
         Objects.requireNonNull(name, "name");
     }
 
-    public static ConfigKey of(ConfigKind kind, String namespace, String name) {
+    public static ConfigKey of(ConfigKind<?> kind, String namespace, String name) {
         return new ConfigKey(kind, namespace, name);
     }
 

@@ -9,24 +9,41 @@ import dev.mizzen.api.networking.WorkloadEntry;
 import dev.mizzen.api.security.AuthorizationPolicy;
 import dev.mizzen.api.security.PeerAuthentication;
 import dev.mizzen.api.security.RequestAuthentication;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The Istio config kinds Mizzen understands, with the Kubernetes coordinates they are served under.
- * Every kind is served by the apiserver in several versions with one schema; we read any of them.
+ * An Istio config kind Mizzen understands, typed by the record its {@code spec} is read into, with the
+ * Kubernetes coordinates it is served under. Every kind is served by the apiserver in several versions with
+ * one schema; we read any of them. The constants are the only instances, so kinds compare by identity.
+ *
+ * @param <S> the spec record, e.g. {@link VirtualService}
  */
-public enum ConfigKind {
-    VIRTUAL_SERVICE(Group.NETWORKING, "VirtualService", "virtualservices"),
-    DESTINATION_RULE(Group.NETWORKING, "DestinationRule", "destinationrules"),
-    GATEWAY(Group.NETWORKING, "Gateway", "gateways"),
-    SERVICE_ENTRY(Group.NETWORKING, "ServiceEntry", "serviceentries"),
-    WORKLOAD_ENTRY(Group.NETWORKING, "WorkloadEntry", "workloadentries"),
-    SIDECAR(Group.NETWORKING, "Sidecar", "sidecars"),
-    PEER_AUTHENTICATION(Group.SECURITY, "PeerAuthentication", "peerauthentications"),
-    AUTHORIZATION_POLICY(Group.SECURITY, "AuthorizationPolicy", "authorizationpolicies"),
-    REQUEST_AUTHENTICATION(Group.SECURITY, "RequestAuthentication", "requestauthentications");
+public final class ConfigKind<S> implements Comparable<ConfigKind<?>> {
+    public static final ConfigKind<VirtualService> VIRTUAL_SERVICE =
+            new ConfigKind<>(0, Group.NETWORKING, "VirtualService", "virtualservices", VirtualService.class);
+    public static final ConfigKind<DestinationRule> DESTINATION_RULE =
+            new ConfigKind<>(1, Group.NETWORKING, "DestinationRule", "destinationrules", DestinationRule.class);
+    public static final ConfigKind<Gateway> GATEWAY =
+            new ConfigKind<>(2, Group.NETWORKING, "Gateway", "gateways", Gateway.class);
+    public static final ConfigKind<ServiceEntry> SERVICE_ENTRY =
+            new ConfigKind<>(3, Group.NETWORKING, "ServiceEntry", "serviceentries", ServiceEntry.class);
+    public static final ConfigKind<WorkloadEntry> WORKLOAD_ENTRY =
+            new ConfigKind<>(4, Group.NETWORKING, "WorkloadEntry", "workloadentries", WorkloadEntry.class);
+    public static final ConfigKind<Sidecar> SIDECAR =
+            new ConfigKind<>(5, Group.NETWORKING, "Sidecar", "sidecars", Sidecar.class);
+    public static final ConfigKind<PeerAuthentication> PEER_AUTHENTICATION =
+            new ConfigKind<>(6, Group.SECURITY, "PeerAuthentication", "peerauthentications", PeerAuthentication.class);
+    public static final ConfigKind<AuthorizationPolicy> AUTHORIZATION_POLICY =
+            new ConfigKind<>(7, Group.SECURITY, "AuthorizationPolicy", "authorizationpolicies", AuthorizationPolicy.class);
+    public static final ConfigKind<RequestAuthentication> REQUEST_AUTHENTICATION =
+            new ConfigKind<>(8, Group.SECURITY, "RequestAuthentication", "requestauthentications",
+                    RequestAuthentication.class);
+
+    private static final List<ConfigKind<?>> ALL = List.of(VIRTUAL_SERVICE, DESTINATION_RULE, GATEWAY, SERVICE_ENTRY,
+            WORKLOAD_ENTRY, SIDECAR, PEER_AUTHENTICATION, AUTHORIZATION_POLICY, REQUEST_AUTHENTICATION);
 
     /** API groups of Istio config and the versions each serves (newest first). */
     public enum Group {
@@ -54,14 +71,23 @@ public enum ConfigKind {
         }
     }
 
+    private final int order;
     private final Group group;
     private final String kind;
     private final String plural;
+    private final Class<S> specType;
 
-    ConfigKind(Group group, String kind, String plural) {
+    private ConfigKind(int order, Group group, String kind, String plural, Class<S> specType) {
+        this.order = order;
         this.group = group;
         this.kind = kind;
         this.plural = plural;
+        this.specType = specType;
+    }
+
+    /** Every kind, in a fixed order. */
+    public static List<ConfigKind<?>> all() {
+        return ALL;
     }
 
     public Group group() {
@@ -78,18 +104,22 @@ public enum ConfigKind {
     }
 
     /** The record the {@code spec} of this kind is read into, e.g. {@code VirtualService.class}. */
-    public Class<?> specType() {
-        return switch (this) {
-            case VIRTUAL_SERVICE -> VirtualService.class;
-            case DESTINATION_RULE -> DestinationRule.class;
-            case GATEWAY -> Gateway.class;
-            case SERVICE_ENTRY -> ServiceEntry.class;
-            case WORKLOAD_ENTRY -> WorkloadEntry.class;
-            case SIDECAR -> Sidecar.class;
-            case PEER_AUTHENTICATION -> PeerAuthentication.class;
-            case AUTHORIZATION_POLICY -> AuthorizationPolicy.class;
-            case REQUEST_AUTHENTICATION -> RequestAuthentication.class;
-        };
+    public Class<S> specType() {
+        return specType;
+    }
+
+    /** The spec as this kind's record; a spec of another type is a programming error. */
+    public S cast(Object spec) {
+        return specType.cast(spec);
+    }
+
+    /** The config as one of this kind's; a config of another kind is a programming error. */
+    @SuppressWarnings("unchecked")
+    public Config<S> cast(Config<?> config) {
+        if (config.key().kind() != this) {
+            throw new ClassCastException(config.key() + " is not a " + kind);
+        }
+        return (Config<S>) config;
     }
 
     /** The version we read and write by default: the newest one the group serves. */
@@ -106,7 +136,7 @@ public enum ConfigKind {
     }
 
     /** Finds the kind of an {@code apiVersion} + {@code kind} pair, or empty when it is not Istio config we know. */
-    public static Optional<ConfigKind> of(String apiVersion, String kind) {
+    public static Optional<ConfigKind<?>> of(String apiVersion, String kind) {
         if (apiVersion == null || kind == null) {
             return Optional.empty();
         }
@@ -116,7 +146,7 @@ public enum ConfigKind {
         }
         String groupName = apiVersion.substring(0, slash);
         String version = apiVersion.substring(slash + 1);
-        return Arrays.stream(values())
+        return ALL.stream()
                 .filter(k -> k.group.groupName().equals(groupName) && k.kind.equals(kind) && k.servesVersion(version))
                 .findFirst();
     }
@@ -128,5 +158,15 @@ public enum ConfigKind {
         }
         String groupName = apiVersion.substring(0, apiVersion.indexOf('/'));
         return groupName.endsWith(".istio.io");
+    }
+
+    @Override
+    public int compareTo(ConfigKind<?> other) {
+        return Integer.compare(order, other.order);
+    }
+
+    @Override
+    public String toString() {
+        return kind;
     }
 }

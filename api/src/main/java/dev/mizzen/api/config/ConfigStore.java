@@ -1,17 +1,15 @@
 package dev.mizzen.api.config;
 
-import java.util.List;
-
 /**
  * Read access to the validated Istio config, plus change events. Galley implements it; pilot reads it.
- * Implementations are thread-safe; {@link #list} returns an immutable snapshot.
+ * Implementations are thread-safe.
  */
 public interface ConfigStore {
-    /** Every valid object of a kind, in no particular order. */
-    <S> List<Config<S>> list(ConfigKind kind);
+    /** Every valid object now, of every kind, as one consistent view. */
+    ConfigSnapshot snapshot();
 
     /** Registers a listener that hears about every change after it was added. */
-    void addListener(ConfigListener listener);
+    void addListener(ChangeListener listener);
 
     /** True once the initial list of every kind has been read. */
     boolean hasSynced();

@@ -71,12 +71,11 @@ public final class SpecReader {
      * @param <S>      the record type, {@code kind.specType()}
      * @throws SpecReadException when the tree does not fit the record's types
      */
-    @SuppressWarnings("unchecked")
-    public static <S> S read(ConfigKind kind, Object specTree) {
+    public static <S> S read(ConfigKind<S> kind, Object specTree) {
         Objects.requireNonNull(kind, "kind");
         JsonNode tree = toTree(specTree);
         try {
-            return (S) MAPPER.treeToValue(tree, kind.specType());
+            return MAPPER.treeToValue(tree, kind.specType());
         } catch (JacksonException e) {
             throw translate(e, tree);
         }

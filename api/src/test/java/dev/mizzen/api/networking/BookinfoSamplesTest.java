@@ -22,9 +22,10 @@ class BookinfoSamplesTest {
         return IstioYaml.yamlFiles(DIR).stream().flatMap(f -> IstioYaml.documents(f).stream());
     }
 
+    @SuppressWarnings("unchecked")
     private static <S> S read(String file, String kind, String name) {
         Doc doc = IstioYaml.document(DIR + "/" + file, kind, name);
-        return SpecReader.read(doc.configKind(), doc.spec());
+        return (S) SpecReader.read(doc.configKind(), doc.spec());
     }
 
     @Test
@@ -104,7 +105,7 @@ class BookinfoSamplesTest {
         List<Doc> docs = IstioYaml.documents(DIR + "/destination-rule-all-mtls.yaml");
 
         assertThat(docs).isNotEmpty().allSatisfy(doc -> {
-            DestinationRule dr = SpecReader.read(doc.configKind(), doc.spec());
+            DestinationRule dr = dev.mizzen.api.config.ConfigKind.DESTINATION_RULE.cast(SpecReader.read(doc.configKind(), doc.spec()));
             assertThat(dr.trafficPolicy().tls().mode()).isEqualTo("ISTIO_MUTUAL");
             assertThat(dr.trafficPolicy().tls().subjectAltNames()).isEmpty();
         });

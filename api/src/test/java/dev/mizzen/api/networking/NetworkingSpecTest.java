@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The networking kinds beyond what bookinfo uses, from examples in the style of Istio's documentation. */
 class NetworkingSpecTest {
 
-    private static <S> S read(ConfigKind kind, String yaml) {
+    private static <S> S read(ConfigKind<S> kind, String yaml) {
         return SpecReader.read(kind, IstioYaml.tree(yaml));
     }
 

@@ -3,9 +3,8 @@ package dev.mizzen.bench.jmh;
 import dev.mizzen.api.config.Config;
 import dev.mizzen.api.config.ConfigKey;
 import dev.mizzen.api.config.ConfigKind;
-import dev.mizzen.api.config.ConfigListener;
 import dev.mizzen.api.config.ConfigMeta;
-import dev.mizzen.api.config.ConfigStore;
+import dev.mizzen.api.config.ConfigSnapshot;
 import dev.mizzen.api.config.SpecReader;
 import dev.mizzen.bench.mesh.MeshObjects;
 import dev.mizzen.bench.mesh.MeshShape;
@@ -25,7 +24,6 @@ import dev.mizzen.pilot.model.TargetPort;
 import dev.mizzen.pilot.serviceregistry.RegistrySnapshot;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +37,9 @@ import java.util.Set;
 public final class BenchModel {
     private final MeshShape shape;
     private final RegistrySnapshot registry;
-    private final ConfigStore configs;
+    private final ConfigSnapshot configs;
 
-    private BenchModel(MeshShape shape, RegistrySnapshot registry, ConfigStore configs) {
+    private BenchModel(MeshShape shape, RegistrySnapshot registry, ConfigSnapshot configs) {
         this.shape = shape;
         this.registry = registry;
         this.configs = configs;
@@ -51,10 +49,7 @@ public final class BenchModel {
         MeshObjects objects = new MeshObjects(shape);
         Map<String, Service> services = new HashMap<>();
         Map<String, List<Endpoint>> endpoints = new HashMap<>();
-        Map<ConfigKind, List<Config<?>>> configs = new EnumMap<>(ConfigKind.class);
-        for (ConfigKind kind : ConfigKind.values()) {
-            configs.put(kind, new ArrayList<>());
-        }
+        List<Config<?>> configs = new ArrayList<>();
         for (int s = 0; s < shape.services(); s++) {
             String ns = shape.serviceNamespace(s);
             String name = shape.serviceName(s);
@@ -68,16 +63,14 @@ public final class BenchModel {
             }
             endpoints.put(shape.host(s), List.copyOf(list));
             if (shape.hasRules(s)) {
-                configs.get(ConfigKind.VIRTUAL_SERVICE).add(config(ConfigKind.VIRTUAL_SERVICE, ns, name,
-                        objects.virtualServiceSpec(s, 0)));
-                configs.get(ConfigKind.DESTINATION_RULE).add(config(ConfigKind.DESTINATION_RULE, ns, name,
-                        objects.destinationRuleSpec(s)));
+                configs.add(config(ConfigKind.VIRTUAL_SERVICE, ns, name, objects.virtualServiceSpec(s, 0)));
+                configs.add(config(ConfigKind.DESTINATION_RULE, ns, name, objects.destinationRuleSpec(s)));
             }
         }
-        return new BenchModel(shape, new RegistrySnapshot(services, endpoints, Map.of()), new FixedConfigStore(configs));
+        return new BenchModel(shape, new RegistrySnapshot(services, endpoints, Map.of()), ConfigSnapshot.of(configs));
     }
 
-    private static Config<?> config(ConfigKind kind, String namespace, String name, Map<String, Object> spec) {
+    private static <S> Config<S> config(ConfigKind<S> kind, String namespace, String name, Map<String, Object> spec) {
         return new Config<>(ConfigKey.of(kind, namespace, name), ConfigMeta.empty(), SpecReader.read(kind, spec));
     }
 
@@ -96,23 +89,5 @@ public final class BenchModel {
         return new Proxy("sidecar~10.200.0.1~" + app + "-0." + ns + "~" + ns + ".svc." + MeshShape.DOMAIN_SUFFIX,
                 ProxyType.SIDECAR, List.of("10.200.0.1"), app + "-0", ns, ns + ".svc." + MeshShape.DOMAIN_SUFFIX,
                 Map.of("app", app, "version", "v1"), app, "grpc", Map.of("GENERATOR", "grpc"), ProxyIdentity.ANONYMOUS);
-    }
-
-    /** Istio config that never changes: enough for building push contexts. */
-    private record FixedConfigStore(Map<ConfigKind, List<Config<?>>> configs) implements ConfigStore {
-        @Override
-        @SuppressWarnings("unchecked")
-        public <S> List<Config<S>> list(ConfigKind kind) {
-            return configs.get(kind).stream().map(c -> (Config<S>) c).toList();
-        }
-
-        @Override
-        public void addListener(ConfigListener listener) {
-        }
-
-        @Override
-        public boolean hasSynced() {
-            return true;
-        }
     }
 }

@@ -99,7 +99,7 @@ public final class MeshWriter {
         created.incrementAndGet();
     }
 
-    private void createIstio(ConfigKind kind, io.fabric8.kubernetes.api.model.GenericKubernetesResource object,
+    private void createIstio(ConfigKind<?> kind, io.fabric8.kubernetes.api.model.GenericKubernetesResource object,
                              AtomicInteger created) {
         client.genericKubernetesResources(KubeConfigStore.resourceContext(kind))
                 .inNamespace(object.getMetadata().getNamespace()).resource(object).create();

@@ -1,5 +1,6 @@
 package dev.mizzen.citadel.rootcert;
 
+import dev.mizzen.api.kube.KubeInformers;
 import dev.mizzen.citadel.pki.Pem;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -32,44 +34,46 @@ import java.util.function.Consumer;
  * <p>Concurrency: informer callbacks and {@link #publish} only queue namespace names (deduplicated in
  * {@code pending}); the single-threaded {@code executor} reconciles one namespace at a time against the
  * desired PEM, an atomic reference that {@link #publish} writes. A failed write is retried after
- * {@link #RETRY_SECONDS}, and the namespace informer's resync re-checks everything periodically.
+ * {@link #RETRY_SECONDS}, and every namespace is re-checked every {@link #RESYNC_MINUTES} minutes. The informers
+ * are the process's shared ones (namespaces, and the ConfigMaps of this name only).
  */
 public final class RootCertPublisher implements AutoCloseable {
     public static final String CONFIG_MAP = "istio-ca-root-cert";
     public static final String KEY = "root-cert.pem";
     private static final Map<String, String> LABELS = Map.of("istio.io/config", "true");
     private static final long RETRY_SECONDS = 5;
-    private static final long RESYNC_MILLIS = TimeUnit.MINUTES.toMillis(5);
+    private static final long RESYNC_MINUTES = 5;
     private static final Logger LOG = LoggerFactory.getLogger(RootCertPublisher.class);
 
     private final KubernetesClient client;
     private final ScheduledExecutorService executor;
     private final AtomicReference<String> desired = new AtomicReference<>();
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
-    private SharedIndexInformer<Namespace> namespaces;
-    private SharedIndexInformer<ConfigMap> configMaps;
+    private final SharedIndexInformer<Namespace> namespaces;
+    private final SharedIndexInformer<ConfigMap> configMaps;
+    private ScheduledFuture<?> resync;
 
-    public RootCertPublisher(KubernetesClient client, List<X509Certificate> initialRoots, ScheduledExecutorService executor) {
+    public RootCertPublisher(KubernetesClient client, KubeInformers informers, List<X509Certificate> initialRoots,
+                             ScheduledExecutorService executor) {
         this.client = client;
         this.executor = executor;
         this.desired.set(Pem.encode(initialRoots));
+        this.configMaps = informers.of(ConfigMap.class, KubeInformers.Selection.ALL.withField("metadata.name", CONFIG_MAP));
+        this.namespaces = informers.of(Namespace.class);
     }
 
-    /** Starts both informers and waits for their first lists; reconciles may begin before it returns. */
+    /** Listens to both informers (they run with the process's others) and re-checks every namespace periodically. */
     public void start() {
-        // both fields are set before either informer runs: a reconcile reads both caches
-        configMaps = client.configMaps().inAnyNamespace().withField("metadata.name", CONFIG_MAP).runnableInformer(0);
-        namespaces = client.namespaces().runnableInformer(RESYNC_MILLIS);
         configMaps.addEventHandler(handler(cm -> enqueue(cm.getMetadata().getNamespace())));
         namespaces.addEventHandler(handler(ns -> enqueue(ns.getMetadata().getName())));
-        configMaps.run();
-        namespaces.run();
+        resync = executor.scheduleWithFixedDelay(() -> namespaces.getStore().listKeys().forEach(this::enqueue),
+                RESYNC_MINUTES, RESYNC_MINUTES, TimeUnit.MINUTES);
     }
 
     /** Publishes new roots everywhere. */
     public void publish(List<X509Certificate> roots) {
         String pem = Pem.encode(roots);
-        if (!pem.equals(desired.getAndSet(pem)) && namespaces != null) {
+        if (!pem.equals(desired.getAndSet(pem))) {
             namespaces.getStore().listKeys().forEach(this::enqueue);
         }
     }
@@ -146,11 +150,8 @@ public final class RootCertPublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        if (namespaces != null) {
-            namespaces.close();
-        }
-        if (configMaps != null) {
-            configMaps.close();
+        if (resync != null) {
+            resync.cancel(false);
         }
     }
 }

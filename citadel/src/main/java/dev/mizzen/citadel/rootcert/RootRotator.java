@@ -1,11 +1,11 @@
 package dev.mizzen.citadel.rootcert;
 
+import dev.mizzen.api.kube.KubeInformers;
 import dev.mizzen.citadel.CitadelSettings;
 import dev.mizzen.citadel.ca.CertificateAuthority;
 import dev.mizzen.citadel.ca.SigningBundle;
 import dev.mizzen.citadel.pki.KeyType;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.slf4j.Logger;
@@ -41,13 +41,12 @@ public final class RootRotator implements AutoCloseable {
     private final CitadelSettings.RootSettings settings;
     private final Clock clock;
     private final ScheduledExecutorService executor;
-    private final KubernetesClient client;
     private final String namespace;
-    private SharedIndexInformer<Secret> informer;
+    private final SharedIndexInformer<Secret> informer;
     private ScheduledFuture<?> ticks;
 
     public RootRotator(CaSecretStore store, CertificateAuthority ca, CitadelSettings settings, Clock clock,
-                       ScheduledExecutorService executor, KubernetesClient client) {
+                       ScheduledExecutorService executor, KubeInformers informers) {
         this.store = store;
         this.ca = ca;
         this.keyType = settings.keyType();
@@ -55,8 +54,9 @@ public final class RootRotator implements AutoCloseable {
         this.settings = settings.root();
         this.clock = clock;
         this.executor = executor;
-        this.client = client;
         this.namespace = settings.namespace();
+        this.informer = informers.of(Secret.class, KubeInformers.Selection.inNamespace(settings.namespace())
+                .withField("metadata.name", CaSecretCodec.SECRET_NAME));
     }
 
     /** Checks now, then every check interval and whenever the Secret changes. */
@@ -64,23 +64,22 @@ public final class RootRotator implements AutoCloseable {
         checkNow();
         long every = settings.checkInterval().toMillis();
         ticks = executor.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
-        informer = client.secrets().inNamespace(namespace).withName(CaSecretCodec.SECRET_NAME)
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(Secret secret) {
-                        executor.execute(RootRotator.this::check);
-                    }
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Secret secret) {
+                executor.execute(RootRotator.this::check);
+            }
 
-                    @Override
-                    public void onUpdate(Secret before, Secret after) {
-                        executor.execute(RootRotator.this::check);
-                    }
+            @Override
+            public void onUpdate(Secret before, Secret after) {
+                executor.execute(RootRotator.this::check);
+            }
 
-                    @Override
-                    public void onDelete(Secret secret, boolean unknownFinalState) {
-                        executor.execute(RootRotator.this::check);
-                    }
-                });
+            @Override
+            public void onDelete(Secret secret, boolean unknownFinalState) {
+                executor.execute(RootRotator.this::check);
+            }
+        });
     }
 
     /** Runs one check on the rotator's thread and waits for it. */
@@ -139,8 +138,6 @@ public final class RootRotator implements AutoCloseable {
         if (ticks != null) {
             ticks.cancel(false);
         }
-        if (informer != null) {
-            informer.close();
-        }
+
     }
 }

@@ -1,19 +1,21 @@
 package dev.mizzen.galley.config;
 
+import dev.mizzen.api.config.ChangeEvent;
+import dev.mizzen.api.config.ChangeListener;
 import dev.mizzen.api.config.Config;
-import dev.mizzen.api.config.ConfigEvent;
 import dev.mizzen.api.config.ConfigKey;
 import dev.mizzen.api.config.ConfigKind;
-import dev.mizzen.api.config.ConfigListener;
 import dev.mizzen.api.config.ConfigMeta;
+import dev.mizzen.api.config.ConfigSnapshot;
 import dev.mizzen.api.config.ConfigStore;
 import dev.mizzen.api.config.SpecReadException;
 import dev.mizzen.api.config.SpecReader;
+import dev.mizzen.api.kube.KeyedWorkQueue;
+import dev.mizzen.api.kube.KubeInformers;
 import dev.mizzen.galley.validation.ConfigValidator;
 import dev.mizzen.galley.validation.ValidationReport;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -24,46 +26,50 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The config store fed by fabric8 informers on Istio's config kinds. Every object is read into its typed
- * spec and validated with the same rules as the webhook; an object that fails is skipped with one log line
- * and a counter, and the last good version of it keeps serving.
+ * The config store fed by the process's informers on Istio's config kinds. Handlers only enqueue the object's
+ * key; one worker reads each key's current object from the informer's cache, reads it into its typed spec and
+ * validates it with the same rules as the webhook. An object that fails is skipped with one log line and a
+ * counter, and the last good version of it keeps serving.
  *
- * <p>Threading: each kind's informer calls back on its own thread; the per-kind maps are concurrent and
- * each key is only written by its kind's informer. Listeners are called on that thread.
+ * <p>Threading: informer handlers add keys to the work queue; the queue's one thread writes the objects, under
+ * this object's lock, and tells the listeners; {@link #snapshot()} copies them under the same lock, so a
+ * snapshot is one consistent view across kinds.
  */
 public final class KubeConfigStore implements ConfigStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KubeConfigStore.class);
 
-    private final KubernetesClient client;
     private final ConfigValidator validator;
     private final MeterRegistry meters;
-    private final Map<ConfigKind, Map<ConfigKey, Config<?>>> configs = new EnumMap<>(ConfigKind.class);
-    private final List<ConfigListener> listeners = new CopyOnWriteArrayList<>();
-    private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
-    /** Objects each kind's handler has taken in: an informer has synced when it listed, before its handler ran. */
-    private final Map<ConfigKind, AtomicLong> handled = new EnumMap<>(ConfigKind.class);
+    private final Map<ConfigKind<?>, SharedIndexInformer<GenericKubernetesResource>> informers = new LinkedHashMap<>();
+    private final KeyedWorkQueue<ConfigKey> queue = new KeyedWorkQueue<>("mizzen-config-store", this::reconcile);
+    private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<ConfigKey, Config<?>> configs = new HashMap<>();
+    private ConfigSnapshot snapshot = ConfigSnapshot.EMPTY;
+    private boolean snapshotStale;
+    private boolean syncRequested;
+    private volatile boolean synced;
 
-    public KubeConfigStore(KubernetesClient client, ConfigValidator validator, MeterRegistry meters) {
-        this.client = client;
+    /** Asks {@code informers} for every Istio kind; they start with the others. */
+    public KubeConfigStore(KubeInformers informers, ConfigValidator validator, MeterRegistry meters) {
         this.validator = validator;
         this.meters = meters;
-        for (ConfigKind kind : ConfigKind.values()) {
-            configs.put(kind, new ConcurrentHashMap<>());
+        for (ConfigKind<?> kind : ConfigKind.all()) {
+            SharedIndexInformer<GenericKubernetesResource> informer = informers.of(resourceContext(kind));
+            informer.addEventHandler(new Enqueue(kind));
+            this.informers.put(kind, informer);
         }
     }
 
     /** The Kubernetes coordinates we list and watch a kind at. */
-    public static ResourceDefinitionContext resourceContext(ConfigKind kind) {
+    public static ResourceDefinitionContext resourceContext(ConfigKind<?> kind) {
         return new ResourceDefinitionContext.Builder()
                 .withGroup(kind.group().groupName())
                 .withVersion(kind.preferredVersion())
@@ -73,58 +79,64 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
                 .build();
     }
 
-    /** Starts one informer per kind; returns once they are started. */
-    public void start() {
-        for (ConfigKind kind : ConfigKind.values()) {
-            handled.put(kind, new AtomicLong());
-            informers.add(client.genericKubernetesResources(resourceContext(kind)).inAnyNamespace()
-                    .inform(new Handler(kind), 0));
-        }
-    }
-
+    /**
+     * True once every informer has listed and the worker has taken in every object of those lists (an informer
+     * has synced when it listed, before its handlers ran).
+     */
     @Override
     public boolean hasSynced() {
-        if (informers.isEmpty()) {
-            return false;
+        if (synced) {
+            return true;
         }
-        ConfigKind[] kinds = ConfigKind.values();
-        for (int i = 0; i < informers.size(); i++) {
-            SharedIndexInformer<GenericKubernetesResource> informer = informers.get(i);
-            if (!informer.hasSynced() || handled.get(kinds[i]).get() < informer.getStore().list().size()) {
-                return false;
+        synchronized (this) {
+            if (!syncRequested && informers.values().stream().allMatch(SharedIndexInformer::hasSynced)) {
+                syncRequested = true;
+                informers.forEach((kind, informer) -> informer.getStore().list().forEach(o -> queue.add(key(kind, o))));
+                queue.barrier(() -> synced = true);
             }
         }
-        return true;
+        return false;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public <S> List<Config<S>> list(ConfigKind kind) {
-        return configs.get(kind).values().stream().map(c -> (Config<S>) c).toList();
+    public synchronized ConfigSnapshot snapshot() {
+        if (snapshotStale) {
+            snapshot = ConfigSnapshot.of(configs.values());
+            snapshotStale = false;
+        }
+        return snapshot;
     }
 
     @Override
-    public void addListener(ConfigListener listener) {
+    public void addListener(ChangeListener listener) {
         listeners.add(listener);
     }
 
     @Override
     public void close() {
-        informers.forEach(SharedIndexInformer::close);
+        queue.close();
     }
 
-    void upsert(ConfigKind kind, GenericKubernetesResource resource) {
-        ObjectMeta meta = resource.getMetadata();
-        ConfigKey key = ConfigKey.of(kind, meta.getNamespace() == null ? "default" : meta.getNamespace(), meta.getName());
-        Object specTree = resource.getAdditionalProperties().get("spec");
+    /** Brings one key in line with the informer's cache: on the queue's thread only. */
+    private void reconcile(ConfigKey key) {
+        GenericKubernetesResource current = informers.get(key.kind()).getStore()
+                .getByKey(key.namespace() + "/" + key.name());
+        if (current == null) {
+            delete(key);
+        } else {
+            upsert(key, current);
+        }
+    }
+
+    private void upsert(ConfigKey key, GenericKubernetesResource resource) {
         Object spec;
         try {
-            spec = SpecReader.read(kind, specTree);
+            spec = SpecReader.read(key.kind(), resource.getAdditionalProperties().get("spec"));
         } catch (SpecReadException e) {
             reject(key, e.fieldPath() + ": " + e.detail());
             return;
         }
-        ValidationReport report = validator.validate(kind, key.namespace(), spec);
+        ValidationReport report = validator.validateSpec(key.kind(), key.namespace(), spec);
         if (report.hasErrors()) {
             reject(key, ValidationReport.describe(report.errors()));
             return;
@@ -132,25 +144,35 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
         if (!report.warnings().isEmpty()) {
             LOG.info("{} accepted with warnings: {}", key, ValidationReport.describe(report.warnings()));
         }
-        Config<Object> config = new Config<>(key, meta(meta), spec);
-        Config<?> previous = configs.get(kind).put(key, config);
+        Config<Object> config = new Config<>(key, meta(resource.getMetadata()), spec);
+        Config<?> previous;
+        synchronized (this) {
+            previous = configs.put(key, config);
+            snapshotStale = true;
+        }
         if (previous == null) {
-            notify(new ConfigEvent(key, ConfigEvent.Type.ADDED));
+            notify(new ChangeEvent.ConfigChanged(key, ChangeEvent.Type.ADDED));
         } else if (!sameContent(previous, config)) {
-            notify(new ConfigEvent(key, ConfigEvent.Type.UPDATED));
+            notify(new ChangeEvent.ConfigChanged(key, ChangeEvent.Type.UPDATED));
         }
     }
 
-    void delete(ConfigKind kind, GenericKubernetesResource resource) {
-        ObjectMeta meta = resource.getMetadata();
-        ConfigKey key = ConfigKey.of(kind, meta.getNamespace() == null ? "default" : meta.getNamespace(), meta.getName());
-        if (configs.get(kind).remove(key) != null) {
-            notify(new ConfigEvent(key, ConfigEvent.Type.DELETED));
+    private void delete(ConfigKey key) {
+        Config<?> removed;
+        synchronized (this) {
+            removed = configs.remove(key);
+            snapshotStale |= removed != null;
+        }
+        if (removed != null) {
+            notify(new ChangeEvent.ConfigChanged(key, ChangeEvent.Type.DELETED));
         }
     }
 
     private void reject(ConfigKey key, String reason) {
-        boolean kept = configs.get(key.kind()).containsKey(key);
+        boolean kept;
+        synchronized (this) {
+            kept = configs.containsKey(key);
+        }
         LOG.warn("{} is invalid and was skipped{}: {}", key,
                 kept ? " (its last good version keeps serving)" : "", reason);
         Counter.builder("galley_validation_failed")
@@ -179,8 +201,8 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
         return new ConfigMeta(meta.getLabels(), meta.getAnnotations(), created, meta.getResourceVersion(), generation);
     }
 
-    private void notify(ConfigEvent event) {
-        for (ConfigListener listener : listeners) {
+    private void notify(ChangeEvent event) {
+        for (ChangeListener listener : listeners) {
             try {
                 listener.onChange(event);
             } catch (RuntimeException e) {
@@ -189,36 +211,32 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
         }
     }
 
-    private final class Handler implements ResourceEventHandler<GenericKubernetesResource> {
-        private final ConfigKind kind;
+    private static ConfigKey key(ConfigKind<?> kind, GenericKubernetesResource object) {
+        ObjectMeta meta = object.getMetadata();
+        return ConfigKey.of(kind, meta.getNamespace() == null ? "default" : meta.getNamespace(), meta.getName());
+    }
 
-        Handler(ConfigKind kind) {
+    /** The informers' handler: it only names the object that changed. */
+    private final class Enqueue implements ResourceEventHandler<GenericKubernetesResource> {
+        private final ConfigKind<?> kind;
+
+        Enqueue(ConfigKind<?> kind) {
             this.kind = kind;
         }
 
         @Override
         public void onAdd(GenericKubernetesResource obj) {
-            safely(() -> upsert(kind, obj), obj);
-            handled.get(kind).incrementAndGet();
+            queue.add(key(kind, obj));
         }
 
         @Override
         public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
-            safely(() -> upsert(kind, newObj), newObj);
+            queue.add(key(kind, newObj));
         }
 
         @Override
         public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-            safely(() -> delete(kind, obj), obj);
-        }
-
-        private void safely(Runnable action, GenericKubernetesResource obj) {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                LOG.error("{} {}/{}: cannot process, skipped", kind.kind(), obj.getMetadata().getNamespace(),
-                        obj.getMetadata().getName(), e);
-            }
+            queue.add(key(kind, obj));
         }
     }
 }

@@ -1,8 +1,8 @@
 package dev.mizzen.galley.validation;
 
 import dev.mizzen.api.config.ConfigKind;
-import dev.mizzen.api.config.SpecReader;
 import dev.mizzen.api.config.SpecReadException;
+import dev.mizzen.api.config.SpecReader;
 
 import java.util.List;
 
@@ -12,11 +12,20 @@ import java.util.List;
  */
 public interface ConfigValidator {
     /** The findings for a typed spec of {@code kind}. */
-    ValidationReport validate(ConfigKind kind, String namespace, Object spec);
+    <S> ValidationReport validate(ConfigKind<S> kind, String namespace, S spec);
+
+    /** The same for a spec whose kind is known only at run time; it must be that kind's record. */
+    default ValidationReport validateSpec(ConfigKind<?> kind, String namespace, Object spec) {
+        return validateCast(kind, namespace, spec);
+    }
+
+    private <S> ValidationReport validateCast(ConfigKind<S> kind, String namespace, Object spec) {
+        return validate(kind, namespace, kind.cast(spec));
+    }
 
     /** Reads a raw spec tree and validates it; a spec that does not fit the types is one error. */
-    default ValidationReport validateRaw(ConfigKind kind, String namespace, Object specTree) {
-        Object spec;
+    default <S> ValidationReport validateRaw(ConfigKind<S> kind, String namespace, Object specTree) {
+        S spec;
         try {
             spec = SpecReader.read(kind, specTree);
         } catch (SpecReadException e) {

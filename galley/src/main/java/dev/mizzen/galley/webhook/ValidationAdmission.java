@@ -35,7 +35,7 @@ public final class ValidationAdmission implements AdmissionController {
             return AdmissionResponse.allow();
         }
         String apiVersion = request.group().isEmpty() ? request.version() : request.group() + "/" + request.version();
-        Optional<ConfigKind> kind = ConfigKind.of(apiVersion, request.kind());
+        Optional<ConfigKind<?>> kind = ConfigKind.of(apiVersion, request.kind());
         if (kind.isEmpty()) {
             return ConfigKind.isIstioGroup(apiVersion)
                     ? AdmissionResponse.deny(INVALID, "unrecognized type " + request.kind(), List.of())

@@ -66,7 +66,7 @@ public final class BookinfoValidationBenchmark {
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < docs.size(); i++) {
                 Doc doc = docs.get(i);
-                errors += validator.validate(doc.configKind().orElseThrow(), doc.namespace(), specs.get(i)).errors().size();
+                errors += validator.validateSpec(doc.configKind().orElseThrow(), doc.namespace(), specs.get(i)).errors().size();
             }
         }
         return new Result("validate typed records (rules)", (long) rounds * docs.size(), errors,

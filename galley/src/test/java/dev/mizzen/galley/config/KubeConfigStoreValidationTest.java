@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mizzen.api.config.Config;
-import dev.mizzen.api.config.ConfigEvent;
+import dev.mizzen.api.config.ChangeEvent;
 import dev.mizzen.api.config.ConfigKind;
+import dev.mizzen.api.kube.KubeInformers;
 import dev.mizzen.api.networking.VirtualService;
 import dev.mizzen.galley.validation.IstioValidator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -40,25 +41,28 @@ class KubeConfigStoreValidationTest {
     private KubernetesClient client;
     private KubeConfigStore store;
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final List<ConfigEvent> events = new CopyOnWriteArrayList<>();
+    private final List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+    private KubeInformers informers;
 
     @BeforeEach
     void start() {
-        List<CustomResourceDefinitionContext> crds = Arrays.stream(ConfigKind.values()).map(KubeConfigStoreValidationTest::crd).toList();
+        List<CustomResourceDefinitionContext> crds = ConfigKind.all().stream().map(KubeConfigStoreValidationTest::crd).toList();
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(crds), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         crds.forEach(server::expectCustomResource);
         client = server.createClient();
-        store = new KubeConfigStore(client, new IstioValidator(), meters);
+        informers = new KubeInformers(client);
+        store = new KubeConfigStore(informers, new IstioValidator(), meters);
         store.addListener(events::add);
-        store.start();
+        informers.start();
         await().atMost(WAIT).until(store::hasSynced);
     }
 
     @AfterEach
     void stop() {
         store.close();
+        informers.close();
         client.close();
         server.destroy();
     }
@@ -72,12 +76,12 @@ class KubeConfigStoreValidationTest {
 
         await().atMost(WAIT).until(() -> failures() == 1.0);
         assertThat(weights()).as("last good version").containsExactly(80, 20);
-        assertThat(events).extracting(ConfigEvent::type).containsExactly(ConfigEvent.Type.ADDED);
+        assertThat(events).extracting(ChangeEvent::type).containsExactly(ChangeEvent.Type.ADDED);
 
         apply(reviews(50, 50));
         await().atMost(WAIT).until(() -> weights().equals(List.of(50, 50)));
         assertThat(failures()).isEqualTo(1.0);
-        assertThat(events).extracting(ConfigEvent::type).containsExactly(ConfigEvent.Type.ADDED, ConfigEvent.Type.UPDATED);
+        assertThat(events).extracting(ChangeEvent::type).containsExactly(ChangeEvent.Type.ADDED, ChangeEvent.Type.UPDATED);
     }
 
     @Test
@@ -90,9 +94,9 @@ class KubeConfigStoreValidationTest {
                 spec: {hosts: [ratings], http: [{route: [{destination: {host: ratings}}]}]}
                 """));
 
-        await().atMost(WAIT).until(() -> store.list(ConfigKind.VIRTUAL_SERVICE).size() == 1);
+        await().atMost(WAIT).until(() -> store.snapshot().list(ConfigKind.VIRTUAL_SERVICE).size() == 1);
         await().atMost(WAIT).until(() -> failures() == 1.0);
-        assertThat(store.<VirtualService>list(ConfigKind.VIRTUAL_SERVICE)).extracting(Config::name).containsExactly("ratings");
+        assertThat(store.snapshot().list(ConfigKind.VIRTUAL_SERVICE)).extracting(Config::name).containsExactly("ratings");
     }
 
     private double failures() {
@@ -101,7 +105,7 @@ class KubeConfigStoreValidationTest {
     }
 
     private List<Integer> weights() {
-        return store.<VirtualService>list(ConfigKind.VIRTUAL_SERVICE).stream()
+        return store.snapshot().list(ConfigKind.VIRTUAL_SERVICE).stream()
                 .filter(c -> c.name().equals("reviews"))
                 .flatMap(c -> c.spec().http().get(0).route().stream())
                 .map(d -> d.weight())
@@ -131,7 +135,7 @@ class KubeConfigStoreValidationTest {
         client.genericKubernetesResources(ctx).inNamespace("default").resource(resource).createOr(r -> r.update());
     }
 
-    private static CustomResourceDefinitionContext crd(ConfigKind kind) {
+    private static CustomResourceDefinitionContext crd(ConfigKind<?> kind) {
         ResourceDefinitionContext ctx = KubeConfigStore.resourceContext(kind);
         return new CustomResourceDefinitionContext.Builder()
                 .withName(ctx.getPlural() + "." + ctx.getGroup())

@@ -20,7 +20,7 @@ class BookinfoValidationTest {
 
     @Test
     void theSamplesHoldEveryNetworkingKindTheyUse() {
-        assertThat(istioDocuments().map(d -> d.configKind().orElseThrow()).distinct())
+        assertThat(istioDocuments().<ConfigKind<?>>map(d -> d.configKind().orElseThrow()).distinct())
                 .contains(ConfigKind.VIRTUAL_SERVICE, ConfigKind.DESTINATION_RULE, ConfigKind.GATEWAY,
                         ConfigKind.SERVICE_ENTRY);
         assertThat(istioDocuments()).hasSizeGreaterThan(30);

@@ -26,7 +26,7 @@ public final class YamlDocuments {
 
     /** One document of a multi-document file. */
     public record Doc(String file, int index, String apiVersion, String kind, String namespace, String name, JsonNode tree) {
-        public Optional<ConfigKind> configKind() {
+        public Optional<ConfigKind<?>> configKind() {
             return ConfigKind.of(apiVersion, kind);
         }
 

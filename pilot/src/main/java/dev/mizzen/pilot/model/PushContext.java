@@ -2,16 +2,11 @@ package dev.mizzen.pilot.model;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.mizzen.api.config.Config;
 import dev.mizzen.api.config.ConfigKey;
 import dev.mizzen.api.config.ConfigKind;
-import dev.mizzen.api.config.ConfigStore;
+import dev.mizzen.api.config.ConfigSnapshot;
 import dev.mizzen.api.networking.DestinationRule;
-import dev.mizzen.api.networking.ServiceEntry;
-import dev.mizzen.api.networking.VirtualService;
-import dev.mizzen.api.networking.WorkloadEntry;
 import dev.mizzen.pilot.serviceregistry.RegistrySnapshot;
-import dev.mizzen.pilot.serviceregistry.serviceentry.ServiceEntryConverter;
 
 import java.util.Comparator;
 import java.util.HashMap;
@@ -21,65 +16,51 @@ import java.util.Optional;
 
 /**
  * Everything a push generates config from: one consistent view of the registry and the Istio config,
- * indexed once. Immutable (the per-scope memo only caches what the indexes would compute again);
- * generators read it from many threads.
+ * indexed once. A full push builds it anew; an endpoint-only push derives one with new endpoints and keeps the
+ * rest (the config indexes, the converted ServiceEntries, the sorted services, the sidecar scopes). Immutable
+ * (the scope memo only caches what the indexes would compute again); generators read it from many threads.
  */
 public final class PushContext {
     private final long version;
     private final MeshSettings mesh;
-    private final RegistrySnapshot registry;
     private final ConfigIndexes config;
+    /** Kubernetes services over ServiceEntry hosts of the same name, by hostname */
+    private final Map<String, Service> services;
     private final List<Service> sortedServices;
+    /** the Kubernetes registry of this push: its endpoints and credentials (its services are in {@link #services}) */
+    private final RegistrySnapshot kubernetes;
     /** per (namespace, labels) of connected proxies: bounded, since a plaintext proxy claims its own labels */
-    private final Cache<ScopeKey, SidecarScope> scopes = Caffeine.newBuilder().maximumSize(50_000).build();
+    private final Cache<ScopeKey, SidecarScope> scopes;
 
     private record ScopeKey(String namespace, Map<String, String> labels) {
     }
 
-    /** The config indexes an endpoint-only push keeps. */
-    private record ConfigIndexes(VirtualServiceIndex virtualServices, DestinationRuleIndex destinationRules,
-                                 SidecarIndex sidecars, PeerAuthenticationIndex peerAuthentications,
-                                 GatewayIndex gateways, List<Config<ServiceEntry>> serviceEntries,
-                                 List<Config<WorkloadEntry>> workloadEntries) {
-    }
-
-    private PushContext(long version, MeshSettings mesh, RegistrySnapshot kubernetes, ConfigIndexes config) {
+    private PushContext(long version, MeshSettings mesh, ConfigIndexes config, Map<String, Service> services,
+                        List<Service> sortedServices, RegistrySnapshot kubernetes, Cache<ScopeKey, SidecarScope> scopes) {
         this.version = version;
         this.mesh = mesh;
         this.config = config;
-        this.registry = withServiceEntries(kubernetes, config);
-        this.sortedServices = registry.services().values().stream()
-                .sorted(Comparator.comparing(Service::hostname)).toList();
+        this.services = services;
+        this.sortedServices = sortedServices;
+        this.kubernetes = kubernetes;
+        this.scopes = scopes;
     }
 
-    public static PushContext build(long version, MeshSettings mesh, RegistrySnapshot registry, ConfigStore configs) {
-        List<Config<VirtualService>> vs = configs.list(ConfigKind.VIRTUAL_SERVICE);
-        List<Config<DestinationRule>> dr = configs.list(ConfigKind.DESTINATION_RULE);
-        ConfigIndexes indexes = new ConfigIndexes(VirtualServiceIndex.build(vs, mesh), DestinationRuleIndex.build(dr, mesh),
-                SidecarIndex.build(configs.list(ConfigKind.SIDECAR), mesh),
-                PeerAuthenticationIndex.build(configs.list(ConfigKind.PEER_AUTHENTICATION), mesh),
-                GatewayIndex.build(configs.list(ConfigKind.GATEWAY)),
-                List.copyOf(configs.<ServiceEntry>list(ConfigKind.SERVICE_ENTRY)),
-                List.copyOf(configs.<WorkloadEntry>list(ConfigKind.WORKLOAD_ENTRY)));
-        return new PushContext(version, mesh, registry, indexes);
-    }
-
-    /** Kubernetes services win over ServiceEntry hosts of the same name. */
-    private static RegistrySnapshot withServiceEntries(RegistrySnapshot kubernetes, ConfigIndexes config) {
-        if (config.serviceEntries().isEmpty()) {
-            return kubernetes;
-        }
-        var converted = ServiceEntryConverter.convert(config.serviceEntries(), config.workloadEntries());
-        Map<String, Service> services = new HashMap<>(converted.services());
-        Map<String, List<Endpoint>> endpoints = new HashMap<>(converted.endpoints());
+    public static PushContext build(long version, MeshSettings mesh, RegistrySnapshot kubernetes, ConfigSnapshot configs) {
+        ConfigIndexes config = ConfigIndexes.of(configs, mesh);
+        Map<String, Service> services = new HashMap<>(config.serviceEntries().services());
         services.putAll(kubernetes.services());
-        endpoints.putAll(kubernetes.endpoints());
-        return new RegistrySnapshot(services, endpoints, kubernetes.credentials());
+        List<Service> sorted = services.values().stream().sorted(Comparator.comparing(Service::hostname)).toList();
+        return new PushContext(version, mesh, config, Map.copyOf(services), sorted, kubernetes,
+                Caffeine.newBuilder().maximumSize(50_000).build());
     }
 
-    /** The same config with a newer registry view: what an endpoint-only push needs. */
-    public PushContext withRegistry(long newVersion, RegistrySnapshot newRegistry) {
-        return new PushContext(newVersion, mesh, newRegistry, config);
+    /**
+     * The same config and services with the endpoints of a newer registry view: what an endpoint-only push needs
+     * (a change of services or Secrets is a full push).
+     */
+    public PushContext withEndpoints(long newVersion, RegistrySnapshot newRegistry) {
+        return new PushContext(newVersion, mesh, config, services, sortedServices, newRegistry, scopes);
     }
 
     public long version() {
@@ -91,7 +72,7 @@ public final class PushContext {
     }
 
     public Optional<Service> service(String hostname) {
-        return Optional.ofNullable(registry.services().get(hostname));
+        return Optional.ofNullable(services.get(hostname));
     }
 
     /** Every service, sorted by hostname. */
@@ -127,12 +108,15 @@ public final class PushContext {
                 .map(rule -> rule.subsets().stream().anyMatch(s -> cluster.subset().equals(s.name()))).orElse(false);
     }
 
+    /** A Kubernetes service's endpoints, else a ServiceEntry's (the Kubernetes service wins a shared name). */
     public List<Endpoint> endpoints(String hostname) {
-        return registry.endpoints(hostname);
+        List<Endpoint> fromKubernetes = kubernetes.endpoints().get(hostname);
+        return fromKubernetes != null ? fromKubernetes
+                : config.serviceEntries().endpoints().getOrDefault(hostname, List.of());
     }
 
     public Optional<TlsCredential> credential(String namespace, String name) {
-        return registry.credential(namespace, name);
+        return kubernetes.credential(namespace, name);
     }
 
     public VirtualServiceIndex virtualServices() {
@@ -159,15 +143,17 @@ public final class PushContext {
      * when it does not exist here. Empty for other kinds: see {@link #isHostScoped}.
      */
     public List<String> hostsOf(ConfigKey key) {
-        return switch (key.kind()) {
-            case VIRTUAL_SERVICE -> config.virtualServices().hostsOf(key);
-            case DESTINATION_RULE -> config.destinationRules().hostsOf(key);
-            default -> List.of();
-        };
+        if (key.kind() == ConfigKind.VIRTUAL_SERVICE) {
+            return config.virtualServices().hostsOf(key);
+        }
+        if (key.kind() == ConfigKind.DESTINATION_RULE) {
+            return config.destinationRules().hostsOf(key);
+        }
+        return List.of();
     }
 
     /** True for the kinds whose effect on a proxy depends only on the hosts they name ({@link #hostsOf}). */
-    public static boolean isHostScoped(ConfigKind kind) {
+    public static boolean isHostScoped(ConfigKind<?> kind) {
         return kind == ConfigKind.VIRTUAL_SERVICE || kind == ConfigKind.DESTINATION_RULE;
     }
 

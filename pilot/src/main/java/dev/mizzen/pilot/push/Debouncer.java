@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -12,13 +13,13 @@ import java.util.function.LongSupplier;
 
 /**
  * Merges push requests that arrive close together and hands the merged request on once things are quiet
- * for {@code quiet}, or {@code max} after the first request of a burst at the latest (Istio: 100 ms, 10 s).
+ * ({@link DebounceWindow} decides when, on the injected clock).
  *
  * <p>Threading: {@link #onPush} may be called from any thread and only merges under the lock. One scheduler
- * thread checks the timer and runs the handler, so pushes never overlap; requests that arrive during a push
+ * thread checks the window and runs the handler, so pushes never overlap; requests that arrive during a push
  * wait and merge into the next one.
  */
-public final class Debouncer implements PushListener, AutoCloseable {
+public final class Debouncer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Debouncer.class);
 
     /** How long to wait for quiet, and the longest a request may wait. */
@@ -26,14 +27,10 @@ public final class Debouncer implements PushListener, AutoCloseable {
         public static final Settings ISTIO_DEFAULTS = new Settings(Duration.ofMillis(100), Duration.ofSeconds(10));
     }
 
-    private final Settings settings;
     private final Consumer<PushRequest> handler;
     private final LongSupplier nanoClock;
     private final ScheduledExecutorService scheduler;
-
-    private PushRequest pending;
-    private long firstNanos;
-    private long lastNanos;
+    private final DebounceWindow window;
     private boolean checkScheduled;
 
     public Debouncer(Settings settings, Consumer<PushRequest> handler) {
@@ -41,9 +38,9 @@ public final class Debouncer implements PushListener, AutoCloseable {
     }
 
     Debouncer(Settings settings, Consumer<PushRequest> handler, LongSupplier nanoClock) {
-        this.settings = settings;
         this.handler = handler;
         this.nanoClock = nanoClock;
+        this.window = new DebounceWindow(settings.quiet(), settings.max());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mizzen-push");
             t.setDaemon(true);
@@ -51,20 +48,13 @@ public final class Debouncer implements PushListener, AutoCloseable {
         });
     }
 
-    @Override
     public void onPush(PushRequest request) {
         synchronized (this) {
             long now = nanoClock.getAsLong();
-            if (pending == null) {
-                pending = request;
-                firstNanos = now;
-            } else {
-                pending = pending.merge(request);
-            }
-            lastNanos = now;
+            window.add(request, now);
             if (!checkScheduled) {
                 checkScheduled = true;
-                schedule(settings.quiet().toNanos());
+                schedule(window.due() - now);
             }
         }
     }
@@ -76,23 +66,20 @@ public final class Debouncer implements PushListener, AutoCloseable {
     }
 
     private void check() {
-        PushRequest ready;
+        Optional<PushRequest> ready;
         synchronized (this) {
             long now = nanoClock.getAsLong();
-            long quietDue = lastNanos + settings.quiet().toNanos();
-            long maxDue = firstNanos + settings.max().toNanos();
-            if (now < quietDue && now < maxDue) {
-                schedule(Math.min(quietDue, maxDue) - now);
+            ready = window.takeIfDue(now);
+            if (ready.isEmpty()) {
+                schedule(window.due() - now);
                 return;
             }
-            ready = pending;
-            pending = null;
             checkScheduled = false;
         }
         try {
-            handler.accept(ready);
+            handler.accept(ready.get());
         } catch (RuntimeException e) {
-            LOG.error("push {} failed", ready, e);
+            LOG.error("push {} failed", ready.get(), e);
         }
     }
 

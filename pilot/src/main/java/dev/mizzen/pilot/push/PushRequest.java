@@ -44,18 +44,44 @@ public record PushRequest(Scope scope, Set<ConfigKey> configsUpdated, Set<String
     }
 
     public PushRequest merge(PushRequest other) {
-        Set<ConfigKey> configs = new HashSet<>(configsUpdated);
-        configs.addAll(other.configsUpdated);
-        Set<String> hosts = new HashSet<>(hostsUpdated);
-        hosts.addAll(other.hostsUpdated);
-        Set<String> why = new HashSet<>(reasons);
-        why.addAll(other.reasons);
-        Scope merged = scope == Scope.FULL || other.scope == Scope.FULL ? Scope.FULL : Scope.ENDPOINTS;
-        return new PushRequest(merged, configs, hosts, why);
+        return new Merger().add(this).add(other).merged();
     }
 
     @Override
     public String toString() {
         return scope + " " + new TreeSet<>(reasons) + " configs=" + configsUpdated.size() + " hosts=" + hostsUpdated.size();
+    }
+
+    /**
+     * Merges many requests in time linear in their total size: a burst of ten thousand endpoint changes is
+     * added one by one into these sets, not copied into a new request at each step.
+     *
+     * <p>Not thread-safe: its owner (the debouncer) adds under its own lock.
+     */
+    public static final class Merger {
+        private Scope scope = Scope.ENDPOINTS;
+        private final Set<ConfigKey> configs = new HashSet<>();
+        private final Set<String> hosts = new HashSet<>();
+        private final Set<String> reasons = new HashSet<>();
+        private int requests;
+
+        public Merger add(PushRequest request) {
+            if (request.isFull()) {
+                scope = Scope.FULL;
+            }
+            configs.addAll(request.configsUpdated);
+            hosts.addAll(request.hostsUpdated);
+            reasons.addAll(request.reasons);
+            requests++;
+            return this;
+        }
+
+        public boolean isEmpty() {
+            return requests == 0;
+        }
+
+        public PushRequest merged() {
+            return new PushRequest(scope, configs, hosts, reasons);
+        }
     }
 }

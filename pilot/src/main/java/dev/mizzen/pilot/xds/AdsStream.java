@@ -5,6 +5,7 @@ import dev.mizzen.api.logging.ClientText;
 import dev.mizzen.api.logging.LogThrottle;
 import dev.mizzen.pilot.model.Proxy;
 import dev.mizzen.pilot.networking.envoy.secret.SecretName;
+import dev.mizzen.pilot.push.PushRequest;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -25,9 +26,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What both ADS variants share: admitting the stream on its first request ({@link ProxyAdmission}: limits,
- * identity), the stream's life (errors, completion, refusal), the bounds on what a request may ask, and the
- * status it reports. Subclasses handle requests and pushes.
+ * One ADS stream of one proxy, in either variant. It admits the stream on its first request, keeps a
+ * {@link Subscription} per type, handles requests (subscriptions, ACKs, NACKs) and pushes the same way for
+ * both variants; the variants differ only in how they decode a request and how they answer ({@link SotwStream},
+ * {@link DeltaStream}).
  *
  * <p>Threading: gRPC delivers requests on its executor, admission completes on whatever thread answered it,
  * pushes arrive from the push executor; all take this object's lock, so state and the response stream see one
@@ -36,91 +38,61 @@ import java.util.concurrent.CompletableFuture;
  * @param <Q> the request message
  * @param <R> the response message
  */
-abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
+abstract class AdsStream<Q, R> implements StreamObserver<Q> {
     private static final Logger LOG = LoggerFactory.getLogger(AdsStream.class);
     /** How many refused secret names a stream remembers not to log again. */
     private static final int LOGGED_SECRETS = 64;
 
     private final long id;
-    protected final ServerCallStreamObserver<R> out;
-    protected final AdsServer server;
+    private final ServerCallStreamObserver<R> out;
+    protected final StreamContext context;
     private final Optional<CallerCredentials> credentials;
     protected Proxy proxy;
     protected XdsGenerator generator;
-    protected int nackCount;
+    private int nackCount;
     private long nonces;
     private boolean closed;
     private CompletableFuture<Proxy> admission;
     private final Queue<Q> waiting = new ArrayDeque<>();
-    /** types whose push waits until the proxy has read what it was sent before */
-    private final Set<String> deferred = new HashSet<>();
+    private final Map<String, Subscription> subscriptions = new HashMap<>();
     private final LogThrottle nackLog = new LogThrottle(5, Duration.ofSeconds(10));
     private final Set<String> refusedSecrets = new HashSet<>();
-
-    /** What a type's subscription looks like from outside, for the status. */
-    protected record TypeView(String type, String sentVersion, String ackedVersion, List<XdsResource> held,
-                              Set<String> names, boolean wildcard) {
-    }
 
     /**
      * @param credentials what the caller presented on the authenticated port; empty on the plaintext port
      */
-    AdsStream(long id, ServerCallStreamObserver<R> out, AdsServer server, Optional<CallerCredentials> credentials) {
+    AdsStream(long id, ServerCallStreamObserver<R> out, StreamContext context, Optional<CallerCredentials> credentials) {
         this.id = id;
         this.out = out;
-        this.server = server;
+        this.context = context;
         this.credentials = credentials;
         out.setOnReadyHandler(this::onReady);
     }
 
-    /**
-     * True when a push of {@code type} has to wait because the proxy has not read what it was sent (gRPC's
-     * buffer for the stream is full); it is then made once the stream drains, from the config of that
-     * moment. A slow proxy so gets the latest config when it catches up, not a queue of every version
-     * in between held in istiod's memory. Answers to requests are never deferred.
-     */
-    protected final boolean deferIfBusy(String type) {
-        if (out.isReady()) {
-            return false;
-        }
-        deferred.add(type);
-        return true;
-    }
-
-    /** Makes a push of {@code type} that {@link #deferIfBusy} held back; called with this object's lock held. */
-    protected abstract void pushDeferred(String type);
-
-    private void onReady() {
-        try {
-            synchronized (this) {
-                if (!isOpen() || deferred.isEmpty()) {
-                    return;
-                }
-                List<String> types = TypeUrls.PUSH_ORDER.stream().filter(deferred::contains).toList();
-                deferred.clear();
-                types.forEach(this::pushDeferred);
-            }
-        } catch (RuntimeException e) {
-            LOG.error("ADS stream {} of {}: deferred push failed", id, proxy == null ? "?" : proxy.id(), e);
-        }
-    }
-
-    @Override
-    public final long id() {
+    final long id() {
         return id;
     }
 
-    protected abstract Node node(Q request);
+    /** The node of a request, and whether it carries one (a stream's first request must). */
+    protected abstract Optional<Node> node(Q request);
 
-    protected abstract boolean hasNode(Q request);
+    /** The request as {@link #handle} reads it. */
+    protected abstract XdsRequest decode(Q request);
 
     /** How many resource names the request carries (subscribed, unsubscribed, held): what it may make us keep. */
     protected abstract int nameCount(Q request);
 
-    /** Handles a request of an admitted, open stream; called with this object's lock held. */
-    protected abstract void handle(Q request);
+    /**
+     * True when a request answering an older response is ignored whole (state of the world: a newer response is
+     * on its way and the request will be sent again); false when its subscription changes still count (delta).
+     */
+    protected abstract boolean ignoresStaleRequests();
 
-    protected abstract Collection<TypeView> views();
+    /** Remembers what a NACK rejected, so that it is never sent again. */
+    protected abstract void rememberRejected(Subscription subscription);
+
+    /** Sends what the subscription calls for now, or nothing when the proxy has it; called with the lock held. */
+    protected abstract void answer(Subscription subscription, Subscription.Send send);
 
     @Override
     public final void onNext(Q request) {
@@ -129,19 +101,19 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
                 if (closed) {
                     return;
                 }
-                if (nameCount(request) > server.limits().maxNamesPerRequest()) {
+                if (nameCount(request) > context.limits().maxNamesPerRequest()) {
                     close(Status.RESOURCE_EXHAUSTED.withDescription("a request may name at most "
-                            + server.limits().maxNamesPerRequest() + " resources"));
+                            + context.limits().maxNamesPerRequest() + " resources"));
                     return;
                 }
                 if (proxy != null) {
-                    handle(request);
+                    handle(decode(request));
                 } else if (admission == null) {
                     admit(request);
-                } else if (waiting.size() < server.limits().maxQueuedRequests()) {
+                } else if (waiting.size() < context.limits().maxQueuedRequests()) {
                     waiting.add(request);
                 } else {
-                    close(Status.RESOURCE_EXHAUSTED.withDescription("more than " + server.limits().maxQueuedRequests()
+                    close(Status.RESOURCE_EXHAUSTED.withDescription("more than " + context.limits().maxQueuedRequests()
                             + " requests before the stream was admitted"));
                 }
             }
@@ -152,12 +124,13 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
     }
 
     private void admit(Q first) {
-        if (!hasNode(first)) {
+        Optional<Node> node = node(first);
+        if (node.isEmpty()) {
             close(Status.INVALID_ARGUMENT.withDescription("the first request of a stream must carry the node"));
             return;
         }
         waiting.add(first);
-        admission = server.admission().admit(id, node(first), credentials);
+        admission = context.admit(id, node.get(), credentials);
         admission.whenComplete(this::admitted);
     }
 
@@ -171,7 +144,7 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
                     close(ProxyAdmission.statusOf(failure));
                     return;
                 }
-                Optional<XdsGenerator> chosen = server.generatorFor(admitted);
+                Optional<XdsGenerator> chosen = context.generatorFor(admitted);
                 if (chosen.isEmpty()) {
                     LOG.warn("{} refused: no generator serves this kind of proxy", ClientText.name(admitted.id(), 256));
                     close(Status.UNIMPLEMENTED.withDescription("no generator for this kind of proxy"));
@@ -179,15 +152,100 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
                 }
                 proxy = admitted;
                 generator = chosen.get();
-                server.register(this);
+                context.opened(this);
                 LOG.info("{} connected (stream {}, {})", ClientText.name(proxy.id(), 256), id, proxy.identity());
                 while (!closed && !waiting.isEmpty()) {
-                    handle(waiting.poll());
+                    handle(decode(waiting.poll()));
                 }
             }
         } catch (RuntimeException e) {
             LOG.error("ADS stream {}: admission failed", id, e);
             close(Status.INTERNAL.withDescription("request failed: " + e.getMessage()));
+        }
+    }
+
+    /** Subscriptions, ACKs and NACKs, alike for both variants; called with the lock held. */
+    private void handle(XdsRequest request) {
+        int known = TypeUrls.PUSH_ORDER.indexOf(request.typeUrl());
+        if (known < 0) {
+            LOG.debug("{} asked for unsupported type {}", ClientText.name(proxy.id(), 256),
+                    ClientText.quote(request.typeUrl(), 128));
+            return;
+        }
+        // the constant and canonical names: cache keys built from them compare by reference
+        String type = TypeUrls.PUSH_ORDER.get(known);
+        Subscription subscription = subscriptions.get(type);
+        boolean first = subscription == null;
+        if (first) {
+            subscription = new Subscription(type, Subscription.startsAsWildcard(type, request.names().asked()));
+            subscription.held.putAll(request.initialVersions());
+            subscriptions.put(type, subscription);
+        }
+        if (!request.nonce().isEmpty()) {
+            if (request.nonce().equals(subscription.sentNonce)) {
+                if (request.errorDetail().isPresent()) {
+                    rememberRejected(subscription);
+                    rejected(type, subscription.sentVersion, request.errorDetail().get());
+                } else {
+                    subscription.held.putAll(subscription.pending);
+                    subscription.ackedVersion = subscription.sentVersion;
+                }
+                subscription.pending = Map.of();
+            } else if (ignoresStaleRequests()) {
+                return; // answers a response that was superseded
+            }
+        }
+        boolean changed = request.names().applyTo(subscription) || first;
+        if (subscription.names.size() > context.limits().maxNamesPerRequest()) {
+            close(Status.RESOURCE_EXHAUSTED.withDescription("a subscription may name at most "
+                    + context.limits().maxNamesPerRequest() + " resources"));
+            return;
+        }
+        if (changed) {
+            if (type.equals(TypeUrls.SECRET)) {
+                checkSecretAccess(subscription.names);
+            }
+            answer(subscription, Subscription.Send.ALWAYS);
+        }
+    }
+
+    /** Sends what changed for this proxy, if the push concerns it; called from the push executor. */
+    final synchronized void push(PushRequest request, PushScope scope) {
+        if (!isOpen() || !scope.concerns(proxy)) {
+            return;
+        }
+        for (String type : TypeUrls.PUSH_ORDER) {
+            Subscription subscription = subscriptions.get(type);
+            if (subscription != null && subscription.concerns(request)) {
+                Subscription.Send send = subscription.sendFor(request);
+                if (out.isReady()) {
+                    answer(subscription, send);
+                } else {
+                    // the proxy has not read what it was sent: push once the stream drains, from the config of
+                    // that moment, instead of queueing every version in between in istiod's memory
+                    subscription.defer(send);
+                }
+            }
+        }
+    }
+
+    private void onReady() {
+        try {
+            synchronized (this) {
+                if (!isOpen()) {
+                    return;
+                }
+                for (String type : TypeUrls.PUSH_ORDER) {
+                    Subscription subscription = subscriptions.get(type);
+                    if (subscription != null && subscription.deferred != null && out.isReady()) {
+                        Subscription.Send send = subscription.deferred;
+                        subscription.deferred = null;
+                        answer(subscription, send);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("ADS stream {} of {}: deferred push failed", id, proxy == null ? "?" : proxy.id(), e);
         }
     }
 
@@ -200,9 +258,9 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
     }
 
     /** Counts and logs a rejection, the client's text escaped and cut, at most a few lines per proxy. */
-    protected final void rejected(String type, String version, String detail) {
+    private void rejected(String type, String version, String detail) {
         nackCount++;
-        server.rejects.increment();
+        context.metrics().rejects.increment();
         nackLog.admit().ifPresent(dropped -> LOG.warn("NACK from {} for {} version {}: {}{}",
                 ClientText.name(proxy.id(), 256), TypeUrls.shortName(type), ClientText.name(version, 64),
                 ClientText.quote(detail), LogThrottle.dropped(dropped)));
@@ -212,12 +270,12 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
      * Says once per proxy and name which of the Secrets it asked for it may not have (and counts it): istiod
      * answers as if they did not exist, so the proxy alone cannot tell.
      */
-    protected final void checkSecretAccess(Collection<String> names) {
+    private void checkSecretAccess(Collection<String> names) {
         for (String name : names) {
             Optional<SecretName> secret = SecretName.parse(name, proxy);
             if (secret.isPresent() && !secret.get().readableBy(proxy) && refusedSecrets.size() < LOGGED_SECRETS
                     && refusedSecrets.add(name)) {
-                server.secretRefusals.increment();
+                context.metrics().secretRefusals.increment();
                 LOG.warn("{} ({}) may not receive {}: {}", ClientText.name(proxy.id(), 256), proxy.identity(),
                         ClientText.quote(name, 256), proxy.identity().verified().isEmpty()
                                 ? "it connected without an identity (use the authenticated port)"
@@ -226,36 +284,38 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
         }
     }
 
-    protected final void send(R response) {
-        out.onNext(response);
-        server.responses.increment();
+    /** Generates what a subscription holds now, from the current push; null before the first push. */
+    protected final List<XdsResource> generate(Subscription subscription) {
+        PushSnapshot snapshot = context.current();
+        if (snapshot == null) {
+            return null; // the first push will answer
+        }
+        return subscription.wantsAnything()
+                ? generator.generate(proxy, snapshot, subscription.type, subscription.generatedNames()) : List.of();
     }
 
-    @Override
-    public final synchronized Optional<ConnectionStatus> status() {
+    protected final void send(R response) {
+        out.onNext(response);
+        context.metrics().responses.increment();
+    }
+
+    /** What the proxy was sent and acknowledged; empty before it was admitted and after it closed. */
+    final synchronized Optional<ConnectionStatus> status() {
         if (proxy == null || closed) {
             return Optional.empty();
         }
         Map<String, String> sent = new HashMap<>();
         Map<String, String> acked = new HashMap<>();
-        Map<String, List<XdsResource>> held = new HashMap<>();
-        Map<String, Set<String>> subscribed = new HashMap<>();
-        Set<String> wildcards = new HashSet<>();
-        for (TypeView v : views()) {
-            if (v.sentVersion() != null) {
-                sent.put(v.type(), v.sentVersion());
+        for (Subscription s : subscriptions.values()) {
+            if (s.sentVersion != null) {
+                sent.put(s.type, s.sentVersion);
             }
-            if (v.ackedVersion() != null) {
-                acked.put(v.type(), v.ackedVersion());
-            }
-            held.put(v.type(), v.held());
-            subscribed.put(v.type(), v.names());
-            if (v.wildcard()) {
-                wildcards.add(v.type());
+            if (s.ackedVersion != null) {
+                acked.put(s.type, s.ackedVersion);
             }
         }
         return Optional.of(new ConnectionStatus(proxy.id(), sent, acked, nackCount,
-                StreamBinding.subscribedToAllReferences(held, subscribed, wildcards)));
+                References.allFollowed(subscriptions.values())));
     }
 
     @Override
@@ -273,7 +333,7 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
         disconnect("stream closed");
     }
 
-    /** Marks the stream closed under the lock first, so an admission that completes later cannot register it. */
+    /** Marks the stream closed under the lock first, so an admission that completes later cannot open it. */
     private void disconnect(String why) {
         synchronized (this) {
             closed = true;
@@ -282,14 +342,14 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
                 LOG.info("{} disconnected ({})", ClientText.name(proxy.id(), 256), why);
             }
         }
-        server.unregister(this);
+        context.closed(this);
     }
 
     protected final synchronized void close(Status status) {
         if (!closed) {
             closed = true;
             waiting.clear();
-            server.unregister(this);
+            context.closed(this);
             out.onError(status.asRuntimeException());
         }
     }

@@ -51,7 +51,7 @@ final class NameSet extends AbstractSet<String> {
         return names.containsAll(request) && request.size() == Set.copyOf(request).size();
     }
 
-    /** The service hosts of the names (cluster names), as {@link StreamBinding#concerns} reads them. */
+    /** The service hosts of the names (cluster names), as {@link Subscription#concerns} reads them. */
     Set<String> hosts() {
         Set<String> h = hosts;
         if (h == null) {

@@ -12,6 +12,8 @@ import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,27 @@ import java.util.Set;
  */
 final class References {
     private References() {
+    }
+
+    /**
+     * True when, for every type, the stream subscribed to everything the resources it was sent refer to: a client
+     * that did has its whole config.
+     */
+    static boolean allFollowed(Collection<Subscription> subscriptions) {
+        Map<String, Subscription> byType = new HashMap<>();
+        subscriptions.forEach(s -> byType.put(s.type, s));
+        for (Subscription s : subscriptions) {
+            for (var wanted : of(s.type, s.sent).entrySet()) {
+                Subscription target = byType.get(wanted.getKey());
+                if (wanted.getValue().isEmpty() || (target != null && target.wildcard)) {
+                    continue;
+                }
+                if (target == null || !target.names.containsAll(wanted.getValue())) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The type URL a resource type refers to, and the names it refers to. */

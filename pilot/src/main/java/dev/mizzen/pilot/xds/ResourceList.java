@@ -6,7 +6,7 @@ import java.util.RandomAccess;
 
 /**
  * An immutable list of generated resources that the cache hands to every proxy that needs it, with its
- * response version ({@link StreamBinding#version}) computed once, the first time a stream asks, instead of
+ * response version ({@link ResponseVersion}) computed once, the first time a stream asks, instead of
  * once per stream: a thousand sidecars of one namespace then hash their 1,300 endpoint sets once per push,
  * not a thousand times.
  *
@@ -38,7 +38,7 @@ final class ResourceList extends AbstractList<XdsResource> implements RandomAcce
     String version() {
         String v = version;
         if (v == null) {
-            v = StreamBinding.version(resources);
+            v = ResponseVersion.compute(resources);
             version = v;
         }
         return v;

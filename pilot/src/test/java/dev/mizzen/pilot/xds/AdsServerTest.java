@@ -67,8 +67,8 @@ class AdsServerTest {
         server.shutdownNow();
     }
 
-    private static PushSnapshot snapshot() {
-        return PushSnapshot.fresh(PushContext.build(1, MeshSettings.DEFAULT, RegistrySnapshot.EMPTY, new MemoryConfigStore(List.of())));
+    private static PushContext snapshot() {
+        return PushContext.build(1, MeshSettings.DEFAULT, RegistrySnapshot.EMPTY, new MemoryConfigStore(List.of()).snapshot());
     }
 
     private static DiscoveryRequest.Builder request() {

@@ -68,8 +68,8 @@ class DeltaAdsTest {
         server.shutdownNow();
     }
 
-    private static PushSnapshot snapshot(RegistrySnapshot registry) {
-        return PushSnapshot.fresh(PushContext.build(1, MeshSettings.DEFAULT, registry, new MemoryConfigStore(List.of())));
+    private static PushContext snapshot(RegistrySnapshot registry) {
+        return PushContext.build(1, MeshSettings.DEFAULT, registry, new MemoryConfigStore(List.of()).snapshot());
     }
 
     private static DeltaDiscoveryRequest.Builder request(String type) {

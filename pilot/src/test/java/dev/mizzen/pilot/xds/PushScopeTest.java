@@ -74,7 +74,7 @@ class PushScopeTest {
         for (String yaml : yamls) {
             configs.add(IstioConfigs.parse(yaml, "shop", Instant.ofEpochSecond(100 + i++)));
         }
-        return PushContext.build(1, MeshSettings.DEFAULT, registry(), new MemoryConfigStore(configs));
+        return PushContext.build(1, MeshSettings.DEFAULT, registry(), new MemoryConfigStore(configs).snapshot());
     }
 
     private static final PushRequest ORDERS_EDIT = PushRequest.config(new ConfigKey(ConfigKind.VIRTUAL_SERVICE, "shop", "orders"));
@@ -112,9 +112,9 @@ class PushScopeTest {
         PushRequest edit = PushRequest.config(new ConfigKey(ConfigKind.VIRTUAL_SERVICE, "default", "moved"));
         PushContext was = PushContext.build(1, MeshSettings.DEFAULT, registry(), new MemoryConfigStore(List.of(
                 IstioConfigs.parse(SIDECARS.formatted("shop"), "shop", Instant.ofEpochSecond(1)),
-                IstioConfigs.parse(before.formatted(ratings, ratings), "default", Instant.ofEpochSecond(2)))));
+                IstioConfigs.parse(before.formatted(ratings, ratings), "default", Instant.ofEpochSecond(2)))).snapshot());
         PushContext is = PushContext.build(2, MeshSettings.DEFAULT, registry(), new MemoryConfigStore(List.of(
-                IstioConfigs.parse(SIDECARS.formatted("shop"), "shop", Instant.ofEpochSecond(1)))));
+                IstioConfigs.parse(SIDECARS.formatted("shop"), "shop", Instant.ofEpochSecond(1)))).snapshot());
         PushScope scope = PushScope.of(edit, was, is);
         // productpage (default namespace, default scope) held routes from it: it must hear that they are gone
         assertThat(scope.concerns(PRODUCTPAGE)).isTrue();

@@ -8,9 +8,11 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /** Turns an EndpointSlice (plus the pods it points at) into endpoints of the mesh model. Pure. */
@@ -26,6 +28,21 @@ final class EndpointSliceConverter {
     static Optional<String> serviceName(EndpointSlice slice) {
         Map<String, String> labels = slice.getMetadata().getLabels();
         return Optional.ofNullable(labels == null ? null : labels.get(SERVICE_NAME_LABEL));
+    }
+
+    /** The {@code namespace/name} of every pod the slice's endpoints point at. */
+    static Set<String> podKeys(EndpointSlice slice) {
+        Set<String> keys = new HashSet<>();
+        if (slice.getEndpoints() != null) {
+            for (var ep : slice.getEndpoints()) {
+                var ref = ep.getTargetRef();
+                if (ref != null && "Pod".equals(ref.getKind())) {
+                    String ns = ref.getNamespace() != null ? ref.getNamespace() : slice.getMetadata().getNamespace();
+                    keys.add(ns + "/" + ref.getName());
+                }
+            }
+        }
+        return keys;
     }
 
     /**

@@ -1,292 +1,271 @@
 package dev.mizzen.pilot.serviceregistry.kube;
 
+import dev.mizzen.api.config.ChangeEvent;
+import dev.mizzen.api.config.ChangeListener;
+import dev.mizzen.api.kube.KeyedWorkQueue;
+import dev.mizzen.api.kube.KubeInformers;
 import dev.mizzen.pilot.model.Endpoint;
 import dev.mizzen.pilot.model.Service;
 import dev.mizzen.pilot.model.TlsCredential;
-import dev.mizzen.pilot.push.PushListener;
-import dev.mizzen.pilot.push.PushRequest;
 import dev.mizzen.pilot.serviceregistry.RegistrySnapshot;
 import dev.mizzen.pilot.serviceregistry.ServiceRegistry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 
 /**
- * The Kubernetes service registry: Services, EndpointSlices and Pods from fabric8 informers, converted into
- * the mesh model, and the TLS credentials of Secrets that gateways name. Handlers only convert, compare with what they had, and emit a push request.
+ * The Kubernetes service registry over the process's informers: Services, EndpointSlices, Pods (labels and
+ * service accounts of endpoints) and the Secrets that may hold TLS credentials. Handlers only enqueue a key;
+ * one worker reconciles each key from the informers' caches (slices found through an index by service, and by
+ * the pods they point at), converts it into the mesh model, compares with what it had, and tells the
+ * listeners what changed.
  *
- * <p>Threading: each informer calls its handler on its own thread; every mutation and {@link #snapshot()}
- * hold this object's lock, so a snapshot is one consistent view. Handlers are short and never block.
+ * <p>Threading: informer handlers add to the work queue; the queue's one thread writes the model under this
+ * object's lock; {@link #snapshot()} copies it under the same lock, so a snapshot is one consistent view.
  */
 public final class KubeServiceRegistry implements ServiceRegistry, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KubeServiceRegistry.class);
+    /** Slices by the {@code namespace/name} of the Service they belong to. */
+    static final String SLICES_BY_SERVICE = "mizzen-by-service";
+    /** Slices by the {@code namespace/name} of every pod they point at. */
+    static final String SLICES_BY_POD = "mizzen-by-pod";
 
-    private final KubernetesClient client;
+    /** What the worker reconciles: one object's model, by what it is. */
+    private enum Kind { SERVICE, ENDPOINTS, POD, SECRET }
+
+    private record WorkKey(Kind kind, String namespace, String name) {
+        String cacheKey() {
+            return namespace + "/" + name;
+        }
+    }
+
     private final String domainSuffix;
-    private PushListener listener = request -> { };
-    private final List<Watched> informers = new ArrayList<>();
+    private final SharedIndexInformer<io.fabric8.kubernetes.api.model.Service> services;
+    private final SharedIndexInformer<EndpointSlice> slices;
+    private final SharedIndexInformer<Pod> pods;
+    private final SharedIndexInformer<Secret> secrets;
+    private final KeyedWorkQueue<WorkKey> queue = new KeyedWorkQueue<>("mizzen-service-registry", this::reconcile);
+    private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
-    private final Map<String, Service> services = new HashMap<>();
-    private final Map<String, Pod> pods = new HashMap<>();
-    private final Map<String, SliceState> slices = new HashMap<>();
+    private final Map<String, Service> servicesByHost = new HashMap<>();
     private final Map<String, List<Endpoint>> endpointsByHost = new HashMap<>();
-    private final Map<String, Set<String>> slicesByPod = new HashMap<>();
     private final Map<String, TlsCredential> credentials = new HashMap<>();
-
-    private record SliceState(EndpointSlice slice, String hostname, List<Endpoint> endpoints) {
-    }
+    private RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
+    private boolean snapshotStale;
+    private boolean syncRequested;
+    private volatile boolean synced;
 
     /**
-     * An informer and how many objects its handler has taken in: an informer counts as synced when it has
-     * listed, which is before its handler has seen the objects; the registry is synced when both are done.
+     * Asks {@code informers} for what the registry watches: Services, EndpointSlices, Pods, and Secrets of the
+     * types that can hold a credential (not service-account tokens nor Helm releases, which are most Secrets of
+     * a cluster and never a credential). They start with the others.
      */
-    private record Watched(SharedIndexInformer<?> informer, AtomicLong handled) {
-        boolean synced() {
-            return informer.hasSynced() && handled.get() >= informer.getStore().list().size();
-        }
-    }
-
-    public KubeServiceRegistry(KubernetesClient client, String domainSuffix) {
-        this.client = client;
+    public KubeServiceRegistry(KubeInformers informers, String domainSuffix) {
         this.domainSuffix = domainSuffix;
-    }
-
-    /**
-     * Starts the informers, pods first so that slices find the pods they point at, and sends every change
-     * to {@code pushes} from then on.
-     */
-    public void start(PushListener pushes) {
-        synchronized (this) {
-            this.listener = pushes;
-        }
-        AtomicLong pods = new AtomicLong();
-        informers.add(new Watched(client.pods().inAnyNamespace()
-                .inform(handler(this::podChanged, this::podDeleted, pods), 0), pods));
-        AtomicLong services = new AtomicLong();
-        informers.add(new Watched(client.services().inAnyNamespace()
-                .inform(handler(this::serviceChanged, this::serviceDeleted, services), 0), services));
-        AtomicLong slices = new AtomicLong();
-        informers.add(new Watched(client.discovery().v1().endpointSlices().inAnyNamespace()
-                .inform(handler(this::sliceChanged, this::sliceDeleted, slices), 0), slices));
-        AtomicLong secrets = new AtomicLong();
-        informers.add(new Watched(client.secrets().inAnyNamespace()
-                .inform(handler(this::secretChanged, this::secretDeleted, secrets), 0), secrets));
+        this.services = informers.of(io.fabric8.kubernetes.api.model.Service.class);
+        this.slices = informers.of(EndpointSlice.class);
+        this.pods = informers.of(Pod.class);
+        this.secrets = informers.of(Secret.class, KubeInformers.Selection.ALL
+                .withoutField("type", "kubernetes.io/service-account-token")
+                .withoutField("type", "helm.sh/release.v1"));
+        slices.addIndexers(Map.of(
+                SLICES_BY_SERVICE, slice -> EndpointSliceConverter.serviceName(slice)
+                        .map(name -> List.of(slice.getMetadata().getNamespace() + "/" + name)).orElse(List.of()),
+                SLICES_BY_POD, slice -> List.copyOf(EndpointSliceConverter.podKeys(slice))));
+        services.addEventHandler(enqueue((before, after) -> queue.add(key(Kind.SERVICE, after))));
+        secrets.addEventHandler(enqueue((before, after) -> queue.add(key(Kind.SECRET, after))));
+        slices.addEventHandler(enqueue((before, after) -> {
+            Optional<String> service = EndpointSliceConverter.serviceName(after);
+            service.ifPresent(name -> queue.add(new WorkKey(Kind.ENDPOINTS, after.getMetadata().getNamespace(), name)));
+            if (service.isEmpty()) {
+                LOG.warn("EndpointSlice {}/{} has no {} label: ignored", after.getMetadata().getNamespace(),
+                        after.getMetadata().getName(), EndpointSliceConverter.SERVICE_NAME_LABEL);
+            }
+            if (before != null) { // a slice may change hands: its former service loses its endpoints
+                EndpointSliceConverter.serviceName(before).ifPresent(name ->
+                        queue.add(new WorkKey(Kind.ENDPOINTS, before.getMetadata().getNamespace(), name)));
+            }
+        }));
+        pods.addEventHandler(enqueue((before, after) -> {
+            // endpoints carry a pod's labels and service account; its status is the slices' business
+            if (before == null || !Objects.equals(before.getMetadata().getLabels(), after.getMetadata().getLabels())
+                    || !Objects.equals(serviceAccount(before), serviceAccount(after))) {
+                queue.add(key(Kind.POD, after));
+            }
+        }));
     }
 
     @Override
+    public void addListener(ChangeListener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * True once every informer has listed and the worker has taken in every object of those lists (an informer
+     * has synced when it listed, before its handlers ran).
+     */
+    @Override
     public boolean hasSynced() {
-        return !informers.isEmpty() && informers.stream().allMatch(Watched::synced);
+        if (synced) {
+            return true;
+        }
+        synchronized (this) {
+            if (!syncRequested && services.hasSynced() && slices.hasSynced() && pods.hasSynced() && secrets.hasSynced()) {
+                syncRequested = true;
+                services.getStore().list().forEach(s -> queue.add(key(Kind.SERVICE, s)));
+                secrets.getStore().list().forEach(s -> queue.add(key(Kind.SECRET, s)));
+                slices.getStore().list().forEach(s -> EndpointSliceConverter.serviceName(s).ifPresent(name ->
+                        queue.add(new WorkKey(Kind.ENDPOINTS, s.getMetadata().getNamespace(), name))));
+                queue.barrier(() -> synced = true);
+            }
+        }
+        return false;
     }
 
     @Override
     public synchronized RegistrySnapshot snapshot() {
-        return new RegistrySnapshot(services, endpointsByHost, credentials);
+        if (snapshotStale) {
+            snapshot = new RegistrySnapshot(servicesByHost, endpointsByHost, credentials);
+            snapshotStale = false;
+        }
+        return snapshot;
     }
 
     @Override
     public void close() {
-        informers.forEach(w -> w.informer().close());
+        queue.close();
     }
 
-    // --- Services
-
-    private synchronized void serviceChanged(io.fabric8.kubernetes.api.model.Service svc) {
-        Service converted = ServiceConverter.convert(svc, domainSuffix);
-        if (converted.ports().isEmpty()) {
-            LOG.warn("Service {}/{} has no ports: it gets no clusters", converted.namespace(), converted.name());
-        }
-        Service previous = services.put(converted.hostname(), converted);
-        if (!converted.equals(previous)) {
-            listener.onPush(PushRequest.service(converted.hostname()));
+    /** Brings one key's model in line with the informers' caches: on the queue's thread only. */
+    private void reconcile(WorkKey key) {
+        switch (key.kind()) {
+            case SERVICE -> reconcileService(key);
+            case ENDPOINTS -> reconcileEndpoints(key.namespace(), key.name());
+            case POD -> reconcilePod(key);
+            case SECRET -> reconcileSecret(key);
         }
     }
 
-    private synchronized void serviceDeleted(io.fabric8.kubernetes.api.model.Service svc) {
-        String hostname = ServiceConverter.hostname(svc.getMetadata().getName(), svc.getMetadata().getNamespace(),
-                domainSuffix);
-        if (services.remove(hostname) != null) {
-            listener.onPush(PushRequest.service(hostname));
+    private void reconcileService(WorkKey key) {
+        io.fabric8.kubernetes.api.model.Service svc = services.getStore().getByKey(key.cacheKey());
+        String hostname = ServiceConverter.hostname(key.name(), key.namespace(), domainSuffix);
+        Service converted = svc == null ? null : ServiceConverter.convert(svc, domainSuffix);
+        if (converted != null && converted.ports().isEmpty()) {
+            LOG.warn("Service {}/{} has no ports: it gets no clusters", key.namespace(), key.name());
+        }
+        Service previous;
+        synchronized (this) {
+            previous = converted == null ? servicesByHost.remove(hostname) : servicesByHost.put(hostname, converted);
+            snapshotStale = true;
+        }
+        if (!Objects.equals(previous, converted)) {
+            tell(new ChangeEvent.ServiceChanged(hostname, type(previous, converted)));
         }
     }
 
-    // --- EndpointSlices
-
-    private synchronized void sliceChanged(EndpointSlice slice) {
-        String key = key(slice);
-        var serviceName = EndpointSliceConverter.serviceName(slice);
-        if (serviceName.isEmpty()) {
-            LOG.warn("EndpointSlice {} has no {} label: ignored", key, EndpointSliceConverter.SERVICE_NAME_LABEL);
-            return;
-        }
-        String hostname = ServiceConverter.hostname(serviceName.get(), slice.getMetadata().getNamespace(), domainSuffix);
-        SliceState previous = slices.get(key);
-        if (previous == null && !services.containsKey(hostname)) {
-            LOG.warn("EndpointSlice {} is for Service {}/{}, which does not exist (yet): its endpoints wait for it",
-                    key, slice.getMetadata().getNamespace(), serviceName.get());
-        }
-        SliceState state = new SliceState(slice, hostname, EndpointSliceConverter.convert(slice, this::pod));
-        slices.put(key, state);
-        indexPods(key, previous == null ? null : previous.slice(), slice);
-        recomputeEndpoints(hostname);
-        if (previous != null && !previous.hostname().equals(hostname)) {
-            recomputeEndpoints(previous.hostname());
-        }
-    }
-
-    private synchronized void sliceDeleted(EndpointSlice slice) {
-        String key = key(slice);
-        SliceState previous = slices.remove(key);
-        if (previous != null) {
-            indexPods(key, previous.slice(), null);
-            recomputeEndpoints(previous.hostname());
-        }
-    }
-
-    private void indexPods(String sliceKey, EndpointSlice before, EndpointSlice after) {
-        if (before != null) {
-            podKeys(before).forEach(pod -> {
-                Set<String> keys = slicesByPod.get(pod);
-                if (keys != null) {
-                    keys.remove(sliceKey);
-                    if (keys.isEmpty()) {
-                        slicesByPod.remove(pod);
-                    }
-                }
-            });
-        }
-        if (after != null) {
-            podKeys(after).forEach(pod -> slicesByPod.computeIfAbsent(pod, p -> new HashSet<>()).add(sliceKey));
-        }
-    }
-
-    private static Set<String> podKeys(EndpointSlice slice) {
-        Set<String> keys = new HashSet<>();
-        if (slice.getEndpoints() != null) {
-            for (var ep : slice.getEndpoints()) {
-                var ref = ep.getTargetRef();
-                if (ref != null && "Pod".equals(ref.getKind())) {
-                    String ns = ref.getNamespace() != null ? ref.getNamespace() : slice.getMetadata().getNamespace();
-                    keys.add(ns + "/" + ref.getName());
-                }
-            }
-        }
-        return keys;
-    }
-
-    private void recomputeEndpoints(String hostname) {
+    /** All slices of one service, in a stable order, converted with the pods they point at. */
+    private void reconcileEndpoints(String namespace, String serviceName) {
+        String hostname = ServiceConverter.hostname(serviceName, namespace, domainSuffix);
+        List<EndpointSlice> ofService = new ArrayList<>(slices.getIndexer().byIndex(SLICES_BY_SERVICE, namespace + "/" + serviceName));
+        ofService.sort(Comparator.comparing(s -> s.getMetadata().getName()));
         List<Endpoint> all = new ArrayList<>();
-        slices.values().stream()
-                .filter(s -> s.hostname().equals(hostname))
-                .sorted((a, b) -> key(a.slice()).compareTo(key(b.slice())))
-                .forEach(s -> all.addAll(s.endpoints()));
-        List<Endpoint> previous = all.isEmpty() ? endpointsByHost.remove(hostname)
-                : endpointsByHost.put(hostname, List.copyOf(all));
+        for (EndpointSlice slice : ofService) {
+            all.addAll(EndpointSliceConverter.convert(slice, this::pod));
+        }
+        List<Endpoint> previous;
+        synchronized (this) {
+            if (!all.isEmpty() && !servicesByHost.containsKey(hostname) && !endpointsByHost.containsKey(hostname)) {
+                LOG.warn("EndpointSlices of Service {}/{}, which does not exist (yet): its endpoints wait for it",
+                        namespace, serviceName);
+            }
+            previous = all.isEmpty() ? endpointsByHost.remove(hostname) : endpointsByHost.put(hostname, List.copyOf(all));
+            snapshotStale = true;
+        }
         if (!Objects.equals(previous == null ? List.of() : previous, all)) {
-            listener.onPush(PushRequest.endpoints(hostname));
+            tell(new ChangeEvent.EndpointsChanged(hostname, ChangeEvent.Type.UPDATED));
         }
     }
 
-    // --- Secrets: TLS credentials gateways name
+    /** A pod's labels or service account changed: the endpoints of every service whose slices name it. */
+    private void reconcilePod(WorkKey key) {
+        for (EndpointSlice slice : slices.getIndexer().byIndex(SLICES_BY_POD, key.cacheKey())) {
+            EndpointSliceConverter.serviceName(slice).ifPresent(name ->
+                    reconcileEndpoints(slice.getMetadata().getNamespace(), name));
+        }
+    }
 
-    private synchronized void secretChanged(Secret secret) {
-        String key = key(secret);
-        TlsCredential credential = SecretConverter.convert(secret).orElse(null);
-        TlsCredential previous = credential == null ? credentials.remove(key) : credentials.put(key, credential);
+    private void reconcileSecret(WorkKey key) {
+        Secret secret = secrets.getStore().getByKey(key.cacheKey());
+        TlsCredential credential = secret == null ? null : SecretConverter.convert(secret).orElse(null);
+        TlsCredential previous;
+        synchronized (this) {
+            previous = credential == null ? credentials.remove(key.cacheKey()) : credentials.put(key.cacheKey(), credential);
+            snapshotStale = true;
+        }
         if (!Objects.equals(previous, credential)) {
-            listener.onPush(PushRequest.full("secret"));
+            tell(new ChangeEvent.CredentialChanged(key.namespace(), key.name(), type(previous, credential)));
         }
-    }
-
-    private synchronized void secretDeleted(Secret secret) {
-        if (credentials.remove(key(secret)) != null) {
-            listener.onPush(PushRequest.full("secret"));
-        }
-    }
-
-    // --- Pods: labels and service accounts of endpoints
-
-    private synchronized void podChanged(Pod pod) {
-        String key = key(pod);
-        Pod previous = pods.put(key, pod);
-        if (previous == null || !Objects.equals(previous.getMetadata().getLabels(), pod.getMetadata().getLabels())
-                || !Objects.equals(serviceAccount(previous), serviceAccount(pod))) {
-            refreshSlicesOf(key);
-        }
-    }
-
-    private synchronized void podDeleted(Pod pod) {
-        String key = key(pod);
-        if (pods.remove(key) != null) {
-            refreshSlicesOf(key);
-        }
-    }
-
-    private void refreshSlicesOf(String podKey) {
-        Set<String> sliceKeys = slicesByPod.getOrDefault(podKey, Set.of());
-        Set<String> hosts = new HashSet<>();
-        for (String sliceKey : sliceKeys) {
-            SliceState state = slices.get(sliceKey);
-            slices.put(sliceKey, new SliceState(state.slice(), state.hostname(),
-                    EndpointSliceConverter.convert(state.slice(), this::pod)));
-            hosts.add(state.hostname());
-        }
-        hosts.forEach(this::recomputeEndpoints);
     }
 
     private Pod pod(String namespace, String name) {
-        return pods.get(namespace + "/" + name);
+        return pods.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name));
+    }
+
+    private static ChangeEvent.Type type(Object previous, Object now) {
+        return previous == null ? ChangeEvent.Type.ADDED : now == null ? ChangeEvent.Type.DELETED : ChangeEvent.Type.UPDATED;
+    }
+
+    private void tell(ChangeEvent event) {
+        for (ChangeListener listener : listeners) {
+            try {
+                listener.onChange(event);
+            } catch (RuntimeException e) {
+                LOG.error("registry listener failed on {}", event, e);
+            }
+        }
     }
 
     private static String serviceAccount(Pod pod) {
         return pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
     }
 
-    private static String key(HasMetadata object) {
-        return object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+    private static WorkKey key(Kind kind, HasMetadata object) {
+        return new WorkKey(kind, Optional.ofNullable(object.getMetadata().getNamespace()).orElse(""),
+                object.getMetadata().getName());
     }
 
-    /** Wraps a handler so that one bad object is logged and skipped instead of stopping the informer. */
-    private static <T extends HasMetadata> ResourceEventHandler<T> handler(Consumer<T> onChange, Consumer<T> onDelete,
-                                                                          AtomicLong added) {
+    /** An informer handler that only enqueues: {@code (before, after)}, before null for an add, after for a delete. */
+    private static <T extends HasMetadata> ResourceEventHandler<T> enqueue(BiConsumer<T, T> add) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
-                safely(onChange, obj);
-                added.incrementAndGet();
+                add.accept(null, obj);
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
-                safely(onChange, newObj);
+                add.accept(oldObj, newObj);
             }
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                safely(onDelete, obj);
-            }
-
-            private void safely(Consumer<T> action, T obj) {
-                try {
-                    action.accept(obj);
-                } catch (RuntimeException e) {
-                    LOG.error("{} {}: cannot convert, skipped: {}", obj.getKind(), key(obj), e.toString());
-                }
+                add.accept(null, obj);
             }
         };
     }

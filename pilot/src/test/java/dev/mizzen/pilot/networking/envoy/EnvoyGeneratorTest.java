@@ -39,7 +39,7 @@ class EnvoyGeneratorTest {
         }
         List<Config<?>> configs = IstioConfigs.load("default", resources.toArray(String[]::new));
         return PushSnapshot.fresh(PushContext.build(1, MeshSettings.DEFAULT, BookinfoRegistry.snapshot(),
-                new MemoryConfigStore(configs)));
+                new MemoryConfigStore(configs).snapshot()));
     }
 
     @ParameterizedTest

@@ -39,14 +39,14 @@ class EnvoyPoliciesTest {
         for (String yaml : yamls) {
             configs.add(IstioConfigs.parse(yaml, "default", Instant.ofEpochSecond(1000 + i++)));
         }
-        return PushSnapshot.fresh(PushContext.build(1, MeshSettings.DEFAULT, registry, new MemoryConfigStore(configs)));
+        return PushSnapshot.fresh(PushContext.build(1, MeshSettings.DEFAULT, registry, new MemoryConfigStore(configs).snapshot()));
     }
 
     @Test
     void aDnsServiceEntryIsAClusterEnvoyResolvesAndItsTlsOriginationApplies() {
         List<Config<?>> configs = IstioConfigs.load("default", "istio/bookinfo/networking/egress-rule-google-apis.yaml");
         PushSnapshot push = PushSnapshot.fresh(PushContext.build(1, MeshSettings.DEFAULT, BookinfoRegistry.snapshot(),
-                new MemoryConfigStore(configs)));
+                new MemoryConfigStore(configs).snapshot()));
         EnvoyConfig config = EnvoyConfig.of(EnvoyGeneratorTest.PRODUCTPAGE, push);
 
         Cluster https = config.cluster("outbound|443||www.googleapis.com");
@@ -267,7 +267,7 @@ class EnvoyPoliciesTest {
     void istioMutualClustersVerifyTheServersIdentity() throws Exception {
         List<Config<?>> configs = IstioConfigs.load("default", "istio/bookinfo/networking/destination-rule-all-mtls.yaml");
         PushSnapshot push = PushSnapshot.fresh(PushContext.build(1, MeshSettings.DEFAULT, BookinfoRegistry.snapshot(),
-                new MemoryConfigStore(configs)));
+                new MemoryConfigStore(configs).snapshot()));
         Cluster v2 = EnvoyConfig.of(EnvoyGeneratorTest.PRODUCTPAGE, push).cluster("outbound|9080|v2|reviews.default.svc.cluster.local");
         UpstreamTlsContext tls = v2.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class);
         assertThat(tls.getSni()).isEqualTo("outbound_.9080_.v2_.reviews.default.svc.cluster.local");

@@ -87,7 +87,7 @@ class GrpcGeneratorTest {
         }
         List<Config<?>> configs = IstioConfigs.load("default", resources.toArray(String[]::new));
         return PushSnapshot.fresh(PushContext.build(1, MeshSettings.DEFAULT, BookinfoRegistry.snapshot(),
-                new MemoryConfigStore(configs)));
+                new MemoryConfigStore(configs).snapshot()));
     }
 
     @ParameterizedTest

@@ -4,7 +4,9 @@ import dev.mizzen.pilot.model.Endpoint;
 import dev.mizzen.pilot.model.Protocol;
 import dev.mizzen.pilot.model.Service;
 import dev.mizzen.pilot.model.TargetPort;
+import dev.mizzen.api.kube.KubeInformers;
 import dev.mizzen.pilot.push.PushRequest;
+import dev.mizzen.pilot.push.PushRequests;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -36,6 +38,7 @@ class KubeServiceRegistryTest {
     private KubernetesMockServer server;
     private KubernetesClient kube;
     private KubeServiceRegistry registry;
+    private KubeInformers informers;
     private final List<PushRequest> pushes = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -44,14 +47,17 @@ class KubeServiceRegistryTest {
                 new KubernetesCrudDispatcher(List.of()), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         kube = server.createClient();
-        registry = new KubeServiceRegistry(kube, "cluster.local");
-        registry.start(pushes::add);
+        informers = new KubeInformers(kube);
+        registry = new KubeServiceRegistry(informers, "cluster.local");
+        registry.addListener(event -> pushes.add(PushRequests.of(event)));
+        informers.start();
         await().atMost(Duration.ofSeconds(10)).until(registry::hasSynced);
     }
 
     @AfterEach
     void stop() {
         registry.close();
+        informers.close();
         kube.close();
         server.destroy();
     }
@@ -111,8 +117,9 @@ class KubeServiceRegistryTest {
             kube.resource(new ServiceBuilder().withNewMetadata().withName("svc-" + i).withNamespace("default").endMetadata()
                     .withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec().build()).create();
         }
-        try (KubeServiceRegistry fresh = new KubeServiceRegistry(kube, "cluster.local")) {
-            fresh.start(request -> { });
+        try (KubeInformers own = new KubeInformers(kube);
+             KubeServiceRegistry fresh = new KubeServiceRegistry(own, "cluster.local")) {
+            own.start();
             await().atMost(Duration.ofSeconds(10)).until(fresh::hasSynced);
             // synced means the handlers saw the initial list, not just that the informers listed it
             assertThat(fresh.snapshot().services()).hasSize(200);

@@ -1,12 +1,10 @@
-package dev.mizzen.pilot.xds;
+package dev.mizzen.pilot.push;
 
+import dev.mizzen.api.config.ChangeEvent;
 import dev.mizzen.api.config.ConfigStore;
 import dev.mizzen.pilot.model.MeshSettings;
 import dev.mizzen.pilot.model.PushContext;
 import dev.mizzen.pilot.model.ReferenceCheck;
-import dev.mizzen.pilot.push.Debouncer;
-import dev.mizzen.pilot.push.PushListener;
-import dev.mizzen.pilot.push.PushRequest;
 import dev.mizzen.pilot.serviceregistry.ServiceRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -17,15 +15,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Turns debounced push requests into pushes: a full request builds a new {@link PushContext} from one view
- * of the registry and the config store; an endpoint-only request keeps the config and its cached
- * resources, refreshing only the endpoints of the services that changed.
+ * The push pipeline in one place: it hears every change of the service registry and the config store (one kind
+ * of event), turns each into a {@link PushRequest} ({@link PushRequests}), debounces them ({@link Debouncer}),
+ * and for each merged request builds the push context and hands it to the {@link PushTarget}: a full request
+ * builds a new {@link PushContext} from one snapshot of each source; an endpoint-only request keeps the config
+ * and takes the registry's new endpoints.
  *
- * <p>Threading: {@link #listener()} may be called from any thread; pushes run one at a time on the
- * debouncer's thread, which is the only writer of the current snapshot.
+ * <p>Threading: sources call {@link #onChange} on their threads; it only merges. Pushes run one at a time on
+ * the debouncer's thread, the only writer of the current context.
  */
 public final class PushController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PushController.class);
@@ -33,39 +34,40 @@ public final class PushController implements AutoCloseable {
     private final MeshSettings mesh;
     private final ServiceRegistry registry;
     private final ConfigStore configs;
-    private final AdsServer ads;
+    private final PushTarget target;
     private final Debouncer debouncer;
     private final Timer fullPushes;
     private final Timer endpointPushes;
-    private PushSnapshot current;
+    private PushContext current;
     private long versions;
     private Set<String> knownProblems = new HashSet<>();
     private final List<Consumer<PushRequest>> observers = new CopyOnWriteArrayList<>();
 
-    public PushController(MeshSettings mesh, ServiceRegistry registry, ConfigStore configs, AdsServer ads,
+    public PushController(MeshSettings mesh, ServiceRegistry registry, ConfigStore configs, PushTarget target,
                           Debouncer.Settings debounce, MeterRegistry meters) {
         this.mesh = mesh;
         this.registry = registry;
         this.configs = configs;
-        this.ads = ads;
+        this.target = target;
         this.debouncer = new Debouncer(debounce, this::push);
         this.fullPushes = Timer.builder("pilot_push_time").tag("type", "full").register(meters);
         this.endpointPushes = Timer.builder("pilot_push_time").tag("type", "eds").register(meters);
+        registry.addListener(this::onChange);
+        configs.addListener(this::onChange);
     }
 
-    /** Where the registry and the config store send their push requests. */
-    public PushListener listener() {
-        return debouncer;
+    private void onChange(ChangeEvent event) {
+        debouncer.onPush(PushRequests.of(event));
     }
 
     /** Builds the first push context; call once the registry and the config store have synced. */
     public synchronized void initialize() {
-        current = PushSnapshot.fresh(build());
-        ads.initialize(current);
+        current = build();
+        target.initialize(current);
     }
 
     private PushContext build() {
-        PushContext context = PushContext.build(++versions, mesh, registry.snapshot(), configs);
+        PushContext context = PushContext.build(++versions, mesh, registry.snapshot(), configs.snapshot());
         Set<String> problems = ReferenceCheck.problems(context);
         for (String problem : problems) {
             if (!knownProblems.contains(problem)) {
@@ -78,16 +80,11 @@ public final class PushController implements AutoCloseable {
 
     synchronized void push(PushRequest request) {
         long start = System.nanoTime();
-        if (request.isFull() || current == null) {
-            current = PushSnapshot.fresh(build());
-        } else {
-            current = new PushSnapshot(current.context().withRegistry(++versions, registry.snapshot()),
-                    current.cache().withoutEndpointsOf(request.hostsUpdated()));
-        }
-        ads.push(current, request);
+        current = request.isFull() || current == null ? build() : current.withEndpoints(++versions, registry.snapshot());
+        target.push(current, request);
         long nanos = System.nanoTime() - start;
-        (request.isFull() ? fullPushes : endpointPushes).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        LOG.debug("push {} ({}) done in {} ms", current.context().version(), request, nanos / 1_000_000);
+        (request.isFull() ? fullPushes : endpointPushes).record(nanos, TimeUnit.NANOSECONDS);
+        LOG.debug("push {} ({}) done in {} ms", current.version(), request, nanos / 1_000_000);
         observers.forEach(o -> o.accept(request));
     }
 

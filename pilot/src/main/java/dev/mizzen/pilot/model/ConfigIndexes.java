@@ -1,0 +1,24 @@
+package dev.mizzen.pilot.model;
+
+import dev.mizzen.api.config.ConfigKind;
+import dev.mizzen.api.config.ConfigSnapshot;
+import dev.mizzen.pilot.serviceregistry.serviceentry.ServiceEntryConverter;
+
+/**
+ * The Istio config of one push, indexed once: what a full push rebuilds and an endpoint-only push keeps,
+ * ServiceEntries already converted into services. Immutable.
+ */
+record ConfigIndexes(VirtualServiceIndex virtualServices, DestinationRuleIndex destinationRules, SidecarIndex sidecars,
+                     PeerAuthenticationIndex peerAuthentications, GatewayIndex gateways,
+                     ServiceEntryConverter.Converted serviceEntries) {
+
+    static ConfigIndexes of(ConfigSnapshot configs, MeshSettings mesh) {
+        return new ConfigIndexes(
+                VirtualServiceIndex.build(configs.list(ConfigKind.VIRTUAL_SERVICE), mesh),
+                DestinationRuleIndex.build(configs.list(ConfigKind.DESTINATION_RULE), mesh),
+                SidecarIndex.build(configs.list(ConfigKind.SIDECAR), mesh),
+                PeerAuthenticationIndex.build(configs.list(ConfigKind.PEER_AUTHENTICATION), mesh),
+                GatewayIndex.build(configs.list(ConfigKind.GATEWAY)),
+                ServiceEntryConverter.convert(configs.list(ConfigKind.SERVICE_ENTRY), configs.list(ConfigKind.WORKLOAD_ENTRY)));
+    }
+}

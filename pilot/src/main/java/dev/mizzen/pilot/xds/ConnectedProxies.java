@@ -1,0 +1,135 @@
+package dev.mizzen.pilot.xds;
+
+import dev.mizzen.api.identity.CallerCredentials;
+import dev.mizzen.pilot.model.Proxy;
+import dev.mizzen.pilot.model.PushContext;
+import dev.mizzen.pilot.push.PushRequest;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/**
+ * The admitted ADS streams and the push they are served from: what every stream's {@link StreamContext} is,
+ * and where a push fans out from. A full push starts a new cache of generated resources; an endpoint-only push
+ * keeps the cache but for the endpoints of the services that changed.
+ *
+ * <p>Threading: the current {@link PushSnapshot} is swapped atomically by the push thread (one push at a
+ * time); streams read it when they answer. Streams register and unregister from gRPC threads (a concurrent map).
+ * A push is handed to a bounded executor in slices and {@link #push} returns when all were sent.
+ */
+final class ConnectedProxies implements StreamContext {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectedProxies.class);
+    /** How many tasks a push's fan-out is split into (more than the executor has threads, for balance). */
+    private static final int PUSH_TASKS = 64;
+
+    private final Function<Proxy, Optional<XdsGenerator>> generators;
+    private final ExecutorService pushExecutor;
+    private final XdsLimits limits;
+    private final ProxyAdmission admission;
+    private final XdsMetrics metrics;
+    private final Map<Long, AdsStream<?, ?>> streams = new ConcurrentHashMap<>();
+    private volatile PushSnapshot current;
+
+    ConnectedProxies(Function<Proxy, Optional<XdsGenerator>> generators, ExecutorService pushExecutor,
+                     MeterRegistry meters, XdsAccess access) {
+        this.generators = generators;
+        this.pushExecutor = pushExecutor;
+        this.limits = access.limits();
+        this.admission = new ProxyAdmission(access.limits(), access.authenticator(), access.secretAccess(), meters);
+        this.metrics = new XdsMetrics(meters);
+        meters.gauge("pilot_xds", streams, Map::size);
+    }
+
+    void initialize(PushContext context) {
+        current = PushSnapshot.fresh(context);
+    }
+
+    /**
+     * Swaps in a new push and sends each admitted proxy what changed for it, skipping the sidecars the change
+     * cannot concern ({@link PushScope}). Streams go to the executor in {@value #PUSH_TASKS} slices, not one task
+     * each: with thousands of streams and an endpoint push that concerns a few, queueing a task per stream cost
+     * more than deciding, per stream, that there is nothing to send.
+     */
+    void push(PushContext context, PushRequest request) {
+        PushSnapshot before = current;
+        PushSnapshot next = before == null || request.isFull() ? PushSnapshot.fresh(context)
+                : new PushSnapshot(context, before.cache().withoutEndpointsOf(request.hostsUpdated()));
+        current = next;
+        PushScope scope = PushScope.of(request, before == null ? null : before.context(), context);
+        List<AdsStream<?, ?>> all = List.copyOf(streams.values());
+        int slice = Math.max(1, (all.size() + PUSH_TASKS - 1) / PUSH_TASKS);
+        List<Future<?>> sent = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += slice) {
+            List<AdsStream<?, ?>> part = all.subList(from, Math.min(all.size(), from + slice));
+            sent.add(pushExecutor.submit(() -> part.forEach(s -> pushTo(s, request, scope))));
+        }
+        for (Future<?> f : sent) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                LOG.error("push to a proxy failed", e);
+            }
+        }
+    }
+
+    private static void pushTo(AdsStream<?, ?> stream, PushRequest request, PushScope scope) {
+        try {
+            stream.push(request, scope);
+        } catch (RuntimeException e) {
+            LOG.error("push to a proxy failed", e);
+        }
+    }
+
+    List<ConnectionStatus> status() {
+        return streams.values().stream().map(AdsStream::status).flatMap(Optional::stream).toList();
+    }
+
+    @Override
+    public CompletableFuture<Proxy> admit(long streamId, Node node, Optional<CallerCredentials> credentials) {
+        return admission.admit(streamId, node, credentials);
+    }
+
+    @Override
+    public PushSnapshot current() {
+        return current;
+    }
+
+    @Override
+    public Optional<XdsGenerator> generatorFor(Proxy proxy) {
+        return generators.apply(proxy);
+    }
+
+    @Override
+    public XdsLimits limits() {
+        return limits;
+    }
+
+    @Override
+    public XdsMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void opened(AdsStream<?, ?> stream) {
+        streams.put(stream.id(), stream);
+    }
+
+    @Override
+    public void closed(AdsStream<?, ?> stream) {
+        streams.remove(stream.id());
+    }
+}

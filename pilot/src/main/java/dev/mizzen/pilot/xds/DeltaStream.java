@@ -1,0 +1,93 @@
+package dev.mizzen.pilot.xds;
+
+import dev.mizzen.api.identity.CallerCredentials;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.Resource;
+import io.grpc.stub.ServerCallStreamObserver;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * An incremental (delta) ADS stream: an answer sends only the resources whose version the proxy does not hold
+ * and names those that went away. A rejected resource version is never sent again.
+ */
+final class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse> {
+
+    DeltaStream(long id, ServerCallStreamObserver<DeltaDiscoveryResponse> out, StreamContext context,
+                Optional<CallerCredentials> credentials) {
+        super(id, out, context, credentials);
+    }
+
+    @Override
+    protected Optional<Node> node(DeltaDiscoveryRequest request) {
+        return request.hasNode() ? Optional.of(request.getNode()) : Optional.empty();
+    }
+
+    @Override
+    protected XdsRequest decode(DeltaDiscoveryRequest request) {
+        return new XdsRequest(request.getTypeUrl(), request.getResponseNonce(),
+                request.hasErrorDetail() ? Optional.of(request.getErrorDetail().getMessage()) : Optional.empty(),
+                new XdsRequest.NameChanges(request.getResourceNamesSubscribeList(), request.getResourceNamesUnsubscribeList()),
+                request.getInitialResourceVersionsMap());
+    }
+
+    @Override
+    protected int nameCount(DeltaDiscoveryRequest request) {
+        return request.getResourceNamesSubscribeCount() + request.getResourceNamesUnsubscribeCount()
+                + request.getInitialResourceVersionsCount();
+    }
+
+    @Override
+    protected boolean ignoresStaleRequests() {
+        return false;
+    }
+
+    @Override
+    protected void rememberRejected(Subscription subscription) {
+        subscription.pending.forEach((name, version) -> subscription.rejected.add(name + "@" + version));
+    }
+
+    /** Sends what the proxy lacks or holds in an old version, and the names it holds that are gone. */
+    @Override
+    protected void answer(Subscription subscription, Subscription.Send send) {
+        List<XdsResource> resources = generate(subscription);
+        if (resources == null) {
+            return;
+        }
+        subscription.sent = resources;
+        Map<String, String> pending = new TreeMap<>();
+        DeltaDiscoveryResponse.Builder response = DeltaDiscoveryResponse.newBuilder().setTypeUrl(subscription.type);
+        Set<String> present = new HashSet<>();
+        for (XdsResource r : resources) {
+            present.add(r.name());
+            if (r.version().equals(subscription.held.get(r.name()))
+                    || subscription.rejected.contains(r.name() + "@" + r.version())) {
+                continue;
+            }
+            pending.put(r.name(), r.version());
+            response.addResources(Resource.newBuilder().setName(r.name()).setVersion(r.version()).setResource(r.body()));
+        }
+        for (String name : new ArrayList<>(subscription.held.keySet())) {
+            if (!present.contains(name)) {
+                response.addRemovedResources(name);
+                subscription.held.remove(name);
+            }
+        }
+        if (response.getResourcesCount() == 0 && response.getRemovedResourcesCount() == 0) {
+            return;
+        }
+        String nonce = nextNonce();
+        subscription.sentVersion = ResponseVersion.of(resources);
+        subscription.pending = pending;
+        subscription.sentNonce = nonce;
+        send(response.setSystemVersionInfo(subscription.sentVersion).setNonce(nonce).build());
+    }
+}

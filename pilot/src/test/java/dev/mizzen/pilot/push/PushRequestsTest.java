@@ -1,0 +1,21 @@
+package dev.mizzen.pilot.push;
+
+import dev.mizzen.api.config.ChangeEvent;
+import dev.mizzen.api.config.ConfigKey;
+import dev.mizzen.api.config.ConfigKind;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What push each change of the registry or the config store calls for. */
+class PushRequestsTest {
+    @Test
+    void endpointChangesPushOnlyEndpointsAndEverythingElsePushesFull() {
+        ConfigKey vs = ConfigKey.of(ConfigKind.VIRTUAL_SERVICE, "default", "reviews");
+        assertThat(PushRequests.of(new ChangeEvent.EndpointsChanged("reviews.default.svc.cluster.local",
+                ChangeEvent.Type.UPDATED))).isEqualTo(PushRequest.endpoints("reviews.default.svc.cluster.local"));
+        assertThat(PushRequests.of(new ChangeEvent.ConfigChanged(vs, ChangeEvent.Type.ADDED))).isEqualTo(PushRequest.config(vs));
+        assertThat(PushRequests.of(new ChangeEvent.ServiceChanged("a", ChangeEvent.Type.DELETED)).isFull()).isTrue();
+        assertThat(PushRequests.of(new ChangeEvent.CredentialChanged("default", "tls", ChangeEvent.Type.UPDATED)).isFull()).isTrue();
+    }
+}
