@@ -7,6 +7,7 @@ import dev.mizzen.api.admission.AdmissionResponse;
 import dev.mizzen.api.config.SpecReader;
 import dev.mizzen.galley.validation.IstioValidator;
 import dev.mizzen.galley.webhook.ValidationAdmission;
+import dev.mizzen.istiod.http.JettyServers;
 import dev.mizzen.istiod.tls.SelfSignedCertificate;
 import dev.mizzen.istiod.tls.ServingTls;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +44,7 @@ class WebhookServerTest {
         ServingTls.Credentials credentials = SelfSignedCertificate.generate(
                 SelfSignedCertificate.istiodNames("istio-system", "cluster.local"), Clock.systemUTC());
         tls = ServingTls.of(credentials.key(), credentials.chain());
-        server = WebhookServer.start(0, tls, Map.of(
+        server = WebhookServer.start(JettyServers.ALL_INTERFACES, 0, tls, Map.of(
                 WebhookServer.VALIDATE_PATH, new ValidationAdmission(new IstioValidator()),
                 WebhookServer.INJECT_PATH, request -> AdmissionResponse.patch(PATCH, List.of())));
         client = new TrustingClient(credentials.leaf(), server.port());
