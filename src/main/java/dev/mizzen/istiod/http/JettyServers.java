@@ -56,6 +56,9 @@ public final class JettyServers {
         SslContextFactory.Server sslContextFactory = new SslContextFactory.Server();
         sslContextFactory.setSslContext(tls);
         HttpConnectionFactory http = http(limits);
+        // the JDK's SSLEngine decrypts into and encrypts from heap buffers faster than direct ones
+        http.getHttpConfiguration().setUseInputDirectByteBuffers(false);
+        http.getHttpConfiguration().setUseOutputDirectByteBuffers(false);
         TlsHandshakeDeadline handshakes = new TlsHandshakeDeadline(sslContextFactory, http.getProtocol(), limits.handshakeTimeout());
         return start(name, server, connector(server, bindAddress, port, limits, handshakes, http), limits, handler);
     }

@@ -114,10 +114,12 @@ public final class RequestBodies {
         abstract void end();
 
         final void start() {
-            Scheduler.Task deadline = request.getComponents().getScheduler().schedule(() -> done.completeExceptionally(
-                    new TimeoutException("request body not received within " + timeout)), timeout.toMillis(), TimeUnit.MILLISECONDS);
-            done.whenComplete((result, failure) -> deadline.cancel());
             run();
+            if (!done.isDone()) { // still arriving (a small body usually came with the headers): bound the wait
+                Scheduler.Task deadline = request.getComponents().getScheduler().schedule(() -> done.completeExceptionally(
+                        new TimeoutException("request body not received within " + timeout)), timeout.toMillis(), TimeUnit.MILLISECONDS);
+                done.whenComplete((result, failure) -> deadline.cancel());
+            }
         }
 
         @Override
