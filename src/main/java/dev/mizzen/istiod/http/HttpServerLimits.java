@@ -23,14 +23,16 @@ import java.util.Objects;
 public record HttpServerLimits(Duration idleTimeout, Duration handshakeTimeout, Duration requestTimeout,
                                int maxHeaderBytes, int maxConnections, int threads) {
     /**
-     * Istio-like defaults. 10 s is the apiserver's default webhook timeout, so a handshake slower than that
-     * serves nobody; 30 s is the longest a webhook may be configured to take, so a body or an idle gap longer
-     * than that has no caller left waiting. 16 KiB of headers is twice Jetty's default and far beyond what the
-     * apiserver or Prometheus send; 1,000 connections leave file descriptors for xDS; 32 threads are plenty
-     * for handlers that parse and validate on 2 cores and never block.
+     * Istio-like defaults. 10 s for a handshake is what the apiserver's own client allows one (and its default
+     * webhook timeout); 30 s is the longest a webhook may be configured to take, so a body or an idle gap
+     * longer than that has no caller left waiting. 16 KiB of headers is twice Jetty's default and far beyond
+     * what the apiserver or Prometheus send; 1,000 connections leave file descriptors for xDS. Threads: one
+     * acceptor, one selector, and workers for a few times the cores. Handlers never wait on I/O, so more
+     * workers would only share the CPU, and a burst of handshakes shared among many threads finishes all of
+     * them late instead of most of them early.
      */
     public static final HttpServerLimits DEFAULTS = new HttpServerLimits(Duration.ofSeconds(30), Duration.ofSeconds(10),
-            Duration.ofSeconds(30), 16 * 1024, 1_000, 32);
+            Duration.ofSeconds(30), 16 * 1024, 1_000, Math.max(8, 2 + 2 * Runtime.getRuntime().availableProcessors()));
 
     public HttpServerLimits {
         Objects.requireNonNull(idleTimeout, "idleTimeout");

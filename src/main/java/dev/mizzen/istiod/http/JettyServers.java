@@ -25,8 +25,8 @@ import javax.net.ssl.SSLContext;
  * I/O is non-blocking, so a client that connects and sends nothing, or one byte a second, costs a connection
  * and not a worker thread (the JDK server did its TLS handshakes and header parsing on a handful of threads,
  * and four silent connections stopped the webhooks); it has idle timeouts, header size limits and a cap on
- * connections built in, the TLS handshake runs on its selector where a deadline can close it
- * ({@link TlsHandshakeDeadline}); and it is a well-kept, widely deployed server.
+ * connections built in; a TLS handshake advances as its bytes arrive, with no thread waiting on it, so a
+ * deadline can simply close it ({@link TlsHandshakeDeadline}); and it is a well-kept, widely deployed server.
  *
  * <p>HTTP/1.1 only: the apiserver, Prometheus and kubelet probes all speak it.
  */
@@ -35,6 +35,8 @@ public final class JettyServers {
     public static final InetAddress ALL_INTERFACES = new InetSocketAddress(0).getAddress();
     private static final Logger LOG = LoggerFactory.getLogger(JettyServers.class);
     private static final int MIN_THREADS = 4;
+    private static final int ACCEPTORS = 1;
+    private static final int SELECTORS = 1;
 
     private JettyServers() {
     }
@@ -56,7 +58,7 @@ public final class JettyServers {
         SslContextFactory.Server sslContextFactory = new SslContextFactory.Server();
         sslContextFactory.setSslContext(tls);
         HttpConnectionFactory http = http(limits);
-        // the JDK's SSLEngine decrypts into and encrypts from heap buffers faster than direct ones
+        // the JDK's SSLEngine copies direct buffers through heap arrays; heap buffers save a copy each way
         http.getHttpConfiguration().setUseInputDirectByteBuffers(false);
         http.getHttpConfiguration().setUseOutputDirectByteBuffers(false);
         TlsHandshakeDeadline handshakes = new TlsHandshakeDeadline(sslContextFactory, http.getProtocol(), limits.handshakeTimeout());
@@ -95,7 +97,9 @@ public final class JettyServers {
 
     private static ServerConnector connector(Server server, InetAddress bindAddress, int port, HttpServerLimits limits,
                                              ConnectionFactory... protocols) {
-        ServerConnector connector = new ServerConnector(server, protocols);
+        // one acceptor and one selector thread serve thousands of connections; fixed, so that the threads
+        // left for handlers do not shrink on a machine with many cores
+        ServerConnector connector = new ServerConnector(server, ACCEPTORS, SELECTORS, protocols);
         connector.setHost(bindAddress.isAnyLocalAddress() ? null : bindAddress.getHostAddress());
         connector.setPort(port);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());

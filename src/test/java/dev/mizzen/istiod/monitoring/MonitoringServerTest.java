@@ -22,8 +22,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The monitoring port: its pages, what it refuses, and that the readiness probe keeps being answered while
@@ -103,6 +105,20 @@ class MonitoringServerTest {
             }
             assertThat(attack.closedByServer()).as("the attack was held open throughout").isZero();
         }
+    }
+
+    @Test
+    void pastTheConnectionCapNewClientsWaitUntilAConnectionCloses() throws Exception {
+        start(new HttpServerLimits(LONGER_THAN_THE_TEST, LONGER_THAN_THE_TEST, LONGER_THAN_THE_TEST, 16 * 1024, 5, 8));
+        HttpClient client = HttpClient.newHttpClient();
+
+        CompletableFuture<HttpResponse<String>> waiting;
+        try (HostileClients attack = HostileClients.open(server.port(), 5, 0, new byte[0], Duration.ofSeconds(1))) {
+            waiting = client.sendAsync(request("/ready").GET().build(), HttpResponse.BodyHandlers.ofString());
+
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !waiting.isDone());
+        }
+        assertThat(waiting.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     }
 
     @Test
