@@ -31,12 +31,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * validation. Each client sends its next request when its answer is in. A plain main, not a timed test; run it
  * from the repository root with
  * <pre>
- * mvn -q -o -pl src test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/cp.txt
+ * mvn -q -o -pl src -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/cp.txt
  * java -cp src/target/test-classes:src/target/classes:$(cat src/target/cp.txt) \
  *     dev.mizzen.istiod.webhook.WebhookBenchmark [clients] [warm-up requests] [measured requests] [rounds]
  * </pre>
- * Defaults: 200 clients, 20,000 warm-up requests, 50,000 measured requests, 3 rounds. The server, the
- * clients and the JIT share the machine's cores.
+ * Defaults: 200 clients, 60,000 warm-up requests, 3 rounds of 30,000 (figures: BENCHMARKS.md, "Webhook
+ * server"). The server, the clients and the JIT share the machine's cores.
  */
 public final class WebhookBenchmark {
     private final HttpClient client;
@@ -131,8 +131,8 @@ public final class WebhookBenchmark {
 
     public static void main(String[] args) throws Exception {
         int clients = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
-        int measured = args.length > 2 ? Integer.parseInt(args[2]) : 50_000;
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 60_000;
+        int measured = args.length > 2 ? Integer.parseInt(args[2]) : 30_000;
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         ServingTls.Credentials credentials = SelfSignedCertificate.generate(
                 SelfSignedCertificate.istiodNames("istio-system", "cluster.local"), Clock.systemUTC());
