@@ -13,12 +13,12 @@ import java.util.Objects;
  *                         requests)
  * @param handshakeTimeout a TLS handshake not finished this long after the connection was accepted is closed,
  *                         however slowly its bytes keep arriving (TLS servers only)
- * @param requestTimeout   a request body not wholly received this long after its handler started is answered
- *                         408 (servers that read bodies)
+ * @param requestTimeout   a request body still arriving this long after its handler began to read it is
+ *                         answered 408 (servers that read bodies)
  * @param maxHeaderBytes   request line and headers larger than this get 431
  * @param maxConnections   open connections at most; beyond it the server stops accepting until one closes, and
  *                         new clients wait in the kernel's backlog
- * @param threads          worker threads at most (the acceptor and selector threads included)
+ * @param threads          threads at most, the acceptor and the selector included
  */
 public record HttpServerLimits(Duration idleTimeout, Duration handshakeTimeout, Duration requestTimeout,
                                int maxHeaderBytes, int maxConnections, int threads) {
