@@ -6,6 +6,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -61,6 +62,11 @@ public final class JettyServers {
         // the JDK's SSLEngine copies direct buffers through heap arrays; heap buffers save a copy each way
         http.getHttpConfiguration().setUseInputDirectByteBuffers(false);
         http.getHttpConfiguration().setUseOutputDirectByteBuffers(false);
+        // Jetty would answer 400 to a Host its certificate does not name; a webhook configured with a url: by
+        // address sends one, and the apiserver has already checked the certificate against what it dialled
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false);
+        http.getHttpConfiguration().addCustomizer(secure);
         TlsHandshakeDeadline handshakes = new TlsHandshakeDeadline(sslContextFactory, http.getProtocol(), limits.handshakeTimeout());
         return start(name, server, connector(server, bindAddress, port, limits, handshakes, http), limits, handler);
     }
