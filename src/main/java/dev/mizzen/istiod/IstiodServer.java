@@ -6,6 +6,7 @@ import dev.mizzen.citadel.pki.Pem;
 import dev.mizzen.galley.config.KubeConfigStore;
 import dev.mizzen.galley.validation.IstioValidator;
 import dev.mizzen.galley.webhook.ValidationAdmission;
+import dev.mizzen.istiod.http.JettyServers;
 import dev.mizzen.istiod.inject.InjectorSource;
 import dev.mizzen.istiod.inject.NamespaceLabels;
 import dev.mizzen.istiod.monitoring.MonitoringServer;
@@ -167,9 +168,9 @@ public final class IstiodServer implements AutoCloseable {
         Map<String, AdmissionController> hooks = new LinkedHashMap<>(extraHooks);
         hooks.put(WebhookServer.VALIDATE_PATH, new ValidationAdmission(validator));
         hooks.putIfAbsent(WebhookServer.INJECT_PATH, new InjectionAdmission(injector, namespaces));
-        WebhookServer webhooks = WebhookServer.start(settings.ports().webhooks(), tls, hooks);
+        WebhookServer webhooks = WebhookServer.start(JettyServers.ALL_INTERFACES, settings.ports().webhooks(), tls, hooks);
         parts.add(webhooks);
-        MonitoringServer monitoring = MonitoringServer.start(settings.ports().monitoring(), meters, ads);
+        MonitoringServer monitoring = MonitoringServer.start(JettyServers.ALL_INTERFACES, settings.ports().monitoring(), meters, ads);
         parts.add(monitoring);
         WebhookConfigurations.update(client, settings.namespace(),
                 servingTls.isPresent() ? Pem.encode(tls.current().chain()) : citadel.rootsPem());

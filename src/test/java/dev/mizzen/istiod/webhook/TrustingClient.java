@@ -19,6 +19,11 @@ final class TrustingClient {
 
     TrustingClient(X509Certificate trusted, int port) {
         this.port = port;
+        client = HttpClient.newBuilder().sslContext(trusting(trusted)).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** A client TLS context that trusts {@code trusted} alone. */
+    static SSLContext trusting(X509Certificate trusted) {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -27,7 +32,7 @@ final class TrustingClient {
             tmf.init(store);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, tmf.getTrustManagers(), null);
-            client = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(10)).build();
+            return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException(e);
         }

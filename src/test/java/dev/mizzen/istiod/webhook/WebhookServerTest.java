@@ -7,6 +7,7 @@ import dev.mizzen.api.admission.AdmissionResponse;
 import dev.mizzen.api.config.SpecReader;
 import dev.mizzen.galley.validation.IstioValidator;
 import dev.mizzen.galley.webhook.ValidationAdmission;
+import dev.mizzen.istiod.http.JettyServers;
 import dev.mizzen.istiod.tls.SelfSignedCertificate;
 import dev.mizzen.istiod.tls.ServingTls;
 import org.junit.jupiter.api.AfterEach;
@@ -16,8 +17,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +46,7 @@ class WebhookServerTest {
         ServingTls.Credentials credentials = SelfSignedCertificate.generate(
                 SelfSignedCertificate.istiodNames("istio-system", "cluster.local"), Clock.systemUTC());
         tls = ServingTls.of(credentials.key(), credentials.chain());
-        server = WebhookServer.start(0, tls, Map.of(
+        server = WebhookServer.start(JettyServers.ALL_INTERFACES, 0, tls, Map.of(
                 WebhookServer.VALIDATE_PATH, new ValidationAdmission(new IstioValidator()),
                 WebhookServer.INJECT_PATH, request -> AdmissionResponse.patch(PATCH, List.of())));
         client = new TrustingClient(credentials.leaf(), server.port());
@@ -233,6 +236,25 @@ class WebhookServerTest {
         TrustingClient trustsOld = new TrustingClient(before, server.port());
         assertThatThrownBy(() -> trustsOld.send(trustsOld.post("/validate", JSON, bytes(review("review-v1-delete.json")))))
                 .isInstanceOf(SSLHandshakeException.class);
+    }
+
+    @Test
+    void aClientThatReachesTheServerByIpAddressIsServed() throws Exception {
+        // a webhook configured with a url: by address sends no SNI, and a Host the certificate does not name
+        byte[] body = bytes(review("review-v1-delete.json"));
+        try (SSLSocket socket = (SSLSocket) TrustingClient.trusting(tls.current().leaf()).getSocketFactory()
+                .createSocket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /validate HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 200").contains("\"uid\":\"0df28fbd-5f5f-11e8-bc74-36e6bb280816\"");
+        }
     }
 
     private JsonNode validate(JsonNode review) throws IOException, InterruptedException {
