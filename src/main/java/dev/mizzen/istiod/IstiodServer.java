@@ -6,7 +6,6 @@ import dev.mizzen.citadel.pki.Pem;
 import dev.mizzen.galley.config.KubeConfigStore;
 import dev.mizzen.galley.validation.IstioValidator;
 import dev.mizzen.galley.webhook.ValidationAdmission;
-import dev.mizzen.istiod.http.JettyServers;
 import dev.mizzen.istiod.inject.InjectorSource;
 import dev.mizzen.istiod.inject.NamespaceLabels;
 import dev.mizzen.istiod.monitoring.MonitoringServer;
@@ -47,7 +46,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -168,15 +169,23 @@ public final class IstiodServer implements AutoCloseable {
         Map<String, AdmissionController> hooks = new LinkedHashMap<>(extraHooks);
         hooks.put(WebhookServer.VALIDATE_PATH, new ValidationAdmission(validator));
         hooks.putIfAbsent(WebhookServer.INJECT_PATH, new InjectionAdmission(injector, namespaces));
-        WebhookServer webhooks = WebhookServer.start(JettyServers.ALL_INTERFACES, settings.ports().webhooks(), tls, hooks);
+        WebhookServer webhooks = WebhookServer.start(bindAddress(settings), settings.ports().webhooks(), tls, hooks);
         parts.add(webhooks);
-        MonitoringServer monitoring = MonitoringServer.start(JettyServers.ALL_INTERFACES, settings.ports().monitoring(), meters, ads);
+        MonitoringServer monitoring = MonitoringServer.start(bindAddress(settings), settings.ports().monitoring(), meters, ads);
         parts.add(monitoring);
         WebhookConfigurations.update(client, settings.namespace(),
                 servingTls.isPresent() ? Pem.encode(tls.current().chain()) : citadel.rootsPem());
         LOG.info("istiod serving: xDS on {}, secure xDS and CA on {}, webhooks on {}, monitoring on {}",
                 xdsServer.getPort(), secureServer.getPort(), webhooks.port(), monitoring.port());
         return new IstiodServer(parts, ads, pushes, xdsServer, secureServer, webhooks, monitoring, citadel);
+    }
+
+    private static InetAddress bindAddress(IstiodSettings settings) {
+        try {
+            return InetAddress.getByName(settings.bindAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--bind-address " + settings.bindAddress() + " is not an address", e);
+        }
     }
 
     /** A gRPC server on the bind address, with the per-connection bounds of the xDS limits. */

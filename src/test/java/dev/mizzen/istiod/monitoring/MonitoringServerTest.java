@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.mizzen.istiod.http.HttpServerLimits;
 import dev.mizzen.istiod.testing.HostileClients;
 import dev.mizzen.pilot.xds.AdsServer;
+import dev.mizzen.pilot.xds.XdsAccess;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -48,7 +49,7 @@ class MonitoringServerTest {
     }
 
     private void start(HttpServerLimits limits) {
-        AdsServer ads = new AdsServer(proxy -> Optional.empty(), pushes, meters);
+        AdsServer ads = new AdsServer(proxy -> Optional.empty(), pushes, meters, XdsAccess.PLAINTEXT);
         server = MonitoringServer.start(InetAddress.getLoopbackAddress(), 0, meters, ads, limits);
     }
 

@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * A Kubernetes controller's work queue: informer handlers only add keys; one worker thread takes them in order
  * and reconciles each from the informers' caches. A key added while it waits is not added twice, so a burst of
  * updates to one object costs one reconcile of its latest state; a key added while it is being reconciled is
- * reconciled again after. Barriers run on the worker once everything added before them is done.
+ * reconciled again after. Tasks ({@link #execute}) run on the worker in their turn, never merged: for what must
+ * see every version of an object, and as barriers once everything added before them is done.
  *
  * <p>Threading: {@link #add} and {@link #barrier} from any thread; the work function runs on the queue's one
  * thread only, so a component's state needs no other lock when only its work function writes it.
@@ -29,8 +30,8 @@ public final class KeyedWorkQueue<K> implements AutoCloseable {
     private final Thread worker;
     private volatile boolean closed;
 
-    /** A barrier in the queue: runs once the keys before it are done. */
-    private record Barrier(Runnable then) {
+    /** A task in the queue: runs once everything before it is done. */
+    private record Task(Runnable run) {
     }
 
     public KeyedWorkQueue(String name, Consumer<K> work) {
@@ -47,10 +48,10 @@ public final class KeyedWorkQueue<K> implements AutoCloseable {
         }
     }
 
-    /** Runs {@code then} on the worker after every key added before this call has been reconciled. */
-    public void barrier(Runnable then) {
+    /** Runs {@code task} on the worker after everything added before this call. */
+    public void execute(Runnable task) {
         if (!closed) {
-            items.add(new Barrier(then));
+            items.add(new Task(task));
         }
     }
 
@@ -64,8 +65,8 @@ public final class KeyedWorkQueue<K> implements AutoCloseable {
                 return;
             }
             try {
-                if (item instanceof Barrier barrier) {
-                    barrier.then().run();
+                if (item instanceof Task task) {
+                    task.run().run();
                 } else {
                     K key = (K) item;
                     waiting.remove(key);

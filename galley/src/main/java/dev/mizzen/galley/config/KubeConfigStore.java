@@ -32,14 +32,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The config store fed by the process's informers on Istio's config kinds. Handlers only enqueue the object's
- * key; one worker reads each key's current object from the informer's cache, reads it into its typed spec and
- * validates it with the same rules as the webhook. An object that fails is skipped with one log line and a
- * counter, and the last good version of it keeps serving.
+ * The config store fed by the process's informers on Istio's config kinds. Handlers only enqueue what they
+ * heard; one worker reads each object version into its typed spec and validates it with the same rules as the
+ * webhook, in the order they came. Every version is judged, not only the latest: one that fails is skipped with
+ * one log line and a counter (so a user sees each mistake), and the last good version keeps serving.
  *
- * <p>Threading: informer handlers add keys to the work queue; the queue's one thread writes the objects, under
+ * <p>Threading: informer handlers add tasks to the work queue; the queue's one thread writes the objects, under
  * this object's lock, and tells the listeners; {@link #snapshot()} copies them under the same lock, so a
  * snapshot is one consistent view across kinds.
  */
@@ -49,13 +50,14 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
     private final ConfigValidator validator;
     private final MeterRegistry meters;
     private final Map<ConfigKind<?>, SharedIndexInformer<GenericKubernetesResource>> informers = new LinkedHashMap<>();
-    private final KeyedWorkQueue<ConfigKey> queue = new KeyedWorkQueue<>("mizzen-config-store", this::reconcile);
+    /** ordered tasks only: every version counts, none is merged into a later one */
+    private final KeyedWorkQueue<ConfigKey> queue = new KeyedWorkQueue<>("mizzen-config-store", key -> { });
+    /** initial objects each kind's worker took in: an informer has synced when it listed, before its handler ran */
+    private final Map<ConfigKind<?>, AtomicLong> added = new LinkedHashMap<>();
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<ConfigKey, Config<?>> configs = new HashMap<>();
     private ConfigSnapshot snapshot = ConfigSnapshot.EMPTY;
     private boolean snapshotStale;
-    private boolean syncRequested;
-    private volatile boolean synced;
 
     /** Asks {@code informers} for every Istio kind; they start with the others. */
     public KubeConfigStore(KubeInformers informers, ConfigValidator validator, MeterRegistry meters) {
@@ -65,6 +67,7 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
             SharedIndexInformer<GenericKubernetesResource> informer = informers.of(resourceContext(kind));
             informer.addEventHandler(new Enqueue(kind));
             this.informers.put(kind, informer);
+            this.added.put(kind, new AtomicLong());
         }
     }
 
@@ -79,23 +82,11 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
                 .build();
     }
 
-    /**
-     * True once every informer has listed and the worker has taken in every object of those lists (an informer
-     * has synced when it listed, before its handlers ran).
-     */
+    /** True once every informer has listed and the worker has taken in every object of those lists. */
     @Override
     public boolean hasSynced() {
-        if (synced) {
-            return true;
-        }
-        synchronized (this) {
-            if (!syncRequested && informers.values().stream().allMatch(SharedIndexInformer::hasSynced)) {
-                syncRequested = true;
-                informers.forEach((kind, informer) -> informer.getStore().list().forEach(o -> queue.add(key(kind, o))));
-                queue.barrier(() -> synced = true);
-            }
-        }
-        return false;
+        return informers.entrySet().stream().allMatch(e -> e.getValue().hasSynced()
+                && added.get(e.getKey()).get() >= e.getValue().getStore().list().size());
     }
 
     @Override
@@ -115,17 +106,6 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
     @Override
     public void close() {
         queue.close();
-    }
-
-    /** Brings one key in line with the informer's cache: on the queue's thread only. */
-    private void reconcile(ConfigKey key) {
-        GenericKubernetesResource current = informers.get(key.kind()).getStore()
-                .getByKey(key.namespace() + "/" + key.name());
-        if (current == null) {
-            delete(key);
-        } else {
-            upsert(key, current);
-        }
     }
 
     private void upsert(ConfigKey key, GenericKubernetesResource resource) {
@@ -216,7 +196,7 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
         return ConfigKey.of(kind, meta.getNamespace() == null ? "default" : meta.getNamespace(), meta.getName());
     }
 
-    /** The informers' handler: it only names the object that changed. */
+    /** The informers' handler: it only hands what it heard to the worker, in order. */
     private final class Enqueue implements ResourceEventHandler<GenericKubernetesResource> {
         private final ConfigKind<?> kind;
 
@@ -226,17 +206,20 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
 
         @Override
         public void onAdd(GenericKubernetesResource obj) {
-            queue.add(key(kind, obj));
+            queue.execute(() -> {
+                upsert(key(kind, obj), obj);
+                added.get(kind).incrementAndGet();
+            });
         }
 
         @Override
         public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
-            queue.add(key(kind, newObj));
+            queue.execute(() -> upsert(key(kind, newObj), newObj));
         }
 
         @Override
         public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-            queue.add(key(kind, obj));
+            queue.execute(() -> delete(key(kind, obj)));
         }
     }
 }

@@ -132,7 +132,7 @@ public final class KubeServiceRegistry implements ServiceRegistry, AutoCloseable
                 secrets.getStore().list().forEach(s -> queue.add(key(Kind.SECRET, s)));
                 slices.getStore().list().forEach(s -> EndpointSliceConverter.serviceName(s).ifPresent(name ->
                         queue.add(new WorkKey(Kind.ENDPOINTS, s.getMetadata().getNamespace(), name))));
-                queue.barrier(() -> synced = true);
+                queue.execute(() -> synced = true);
             }
         }
         return false;
