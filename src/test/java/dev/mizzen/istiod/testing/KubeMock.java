@@ -2,6 +2,7 @@ package dev.mizzen.istiod.testing;
 
 import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.galley.config.KubeConfigStore;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
@@ -45,6 +46,16 @@ public final class KubeMock implements AutoCloseable {
     public void answerSubjectAccessReviews(boolean allowed) {
         server.expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews")
                 .andReturn(201, new SubjectAccessReviewBuilder().withNewStatus().withAllowed(allowed).endStatus().build())
+                .always();
+    }
+
+    /** Every TokenReview is answered: authenticated as this service account (namespace, name). */
+    public void answerTokenReviews(String namespace, String serviceAccount) {
+        server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews")
+                .andReturn(201, new TokenReviewBuilder().withNewStatus().withAuthenticated(true)
+                        .withNewUser().withUsername("system:serviceaccount:" + namespace + ":" + serviceAccount)
+                        .withGroups("system:serviceaccounts", "system:serviceaccounts:" + namespace, "system:authenticated")
+                        .endUser().withAudiences("istio-ca").endStatus().build())
                 .always();
     }
 
