@@ -38,7 +38,7 @@ import java.util.concurrent.CompletableFuture;
  * @param <Q> the request message
  * @param <R> the response message
  */
-abstract class AdsStream<Q, R> implements StreamObserver<Q> {
+abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
     private static final Logger LOG = LoggerFactory.getLogger(AdsStream.class);
     /** How many refused secret names a stream remembers not to log again. */
     private static final int LOGGED_SECRETS = 64;
@@ -69,7 +69,8 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q> {
         out.setOnReadyHandler(this::onReady);
     }
 
-    final long id() {
+    @Override
+    public final long id() {
         return id;
     }
 
@@ -209,8 +210,8 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q> {
         }
     }
 
-    /** Sends what changed for this proxy, if the push concerns it; called from the push executor. */
-    final synchronized void push(PushRequest request, PushScope scope) {
+    @Override
+    public final synchronized void push(PushRequest request, PushScope scope) {
         if (!isOpen() || !scope.concerns(proxy)) {
             return;
         }
@@ -300,7 +301,8 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q> {
     }
 
     /** What the proxy was sent and acknowledged; empty before it was admitted and after it closed. */
-    final synchronized Optional<ConnectionStatus> status() {
+    @Override
+    public final synchronized Optional<ConnectionStatus> status() {
         if (proxy == null || closed) {
             return Optional.empty();
         }

@@ -38,7 +38,7 @@ final class ConnectedProxies implements StreamContext {
     private final XdsLimits limits;
     private final ProxyAdmission admission;
     private final XdsMetrics metrics;
-    private final Map<Long, AdsStream<?, ?>> streams = new ConcurrentHashMap<>();
+    private final Map<Long, ProxyStream> streams = new ConcurrentHashMap<>();
     private volatile PushSnapshot current;
 
     ConnectedProxies(Function<Proxy, Optional<XdsGenerator>> generators, ExecutorService pushExecutor,
@@ -67,11 +67,11 @@ final class ConnectedProxies implements StreamContext {
                 : new PushSnapshot(context, before.cache().withoutEndpointsOf(request.hostsUpdated()));
         current = next;
         PushScope scope = PushScope.of(request, before == null ? null : before.context(), context);
-        List<AdsStream<?, ?>> all = List.copyOf(streams.values());
+        List<ProxyStream> all = List.copyOf(streams.values());
         int slice = Math.max(1, (all.size() + PUSH_TASKS - 1) / PUSH_TASKS);
         List<Future<?>> sent = new ArrayList<>();
         for (int from = 0; from < all.size(); from += slice) {
-            List<AdsStream<?, ?>> part = all.subList(from, Math.min(all.size(), from + slice));
+            List<ProxyStream> part = all.subList(from, Math.min(all.size(), from + slice));
             sent.add(pushExecutor.submit(() -> part.forEach(s -> pushTo(s, request, scope))));
         }
         for (Future<?> f : sent) {
@@ -86,7 +86,7 @@ final class ConnectedProxies implements StreamContext {
         }
     }
 
-    private static void pushTo(AdsStream<?, ?> stream, PushRequest request, PushScope scope) {
+    private static void pushTo(ProxyStream stream, PushRequest request, PushScope scope) {
         try {
             stream.push(request, scope);
         } catch (RuntimeException e) {
@@ -95,7 +95,7 @@ final class ConnectedProxies implements StreamContext {
     }
 
     List<ConnectionStatus> status() {
-        return streams.values().stream().map(AdsStream::status).flatMap(Optional::stream).toList();
+        return streams.values().stream().map(ProxyStream::status).flatMap(Optional::stream).toList();
     }
 
     @Override
@@ -124,12 +124,12 @@ final class ConnectedProxies implements StreamContext {
     }
 
     @Override
-    public void opened(AdsStream<?, ?> stream) {
+    public void opened(ProxyStream stream) {
         streams.put(stream.id(), stream);
     }
 
     @Override
-    public void closed(AdsStream<?, ?> stream) {
+    public void closed(ProxyStream stream) {
         streams.remove(stream.id());
     }
 }

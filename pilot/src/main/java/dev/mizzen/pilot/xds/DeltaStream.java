@@ -85,7 +85,7 @@ final class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDiscoveryR
             return;
         }
         String nonce = nextNonce();
-        subscription.sentVersion = ResponseVersion.of(resources);
+        subscription.sentVersion = ResourceList.versionOf(resources);
         subscription.pending = pending;
         subscription.sentNonce = nonce;
         send(response.setSystemVersionInfo(subscription.sentVersion).setNonce(nonce).build());

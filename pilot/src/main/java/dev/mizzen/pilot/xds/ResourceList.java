@@ -35,6 +35,11 @@ final class ResourceList extends AbstractList<XdsResource> implements RandomAcce
         return resources.size();
     }
 
+    /** The response version of these resources: remembered by a cached list, computed for any other. */
+    static String versionOf(java.util.Collection<XdsResource> resources) {
+        return resources instanceof ResourceList list ? list.version() : ResponseVersion.compute(resources);
+    }
+
     String version() {
         String v = version;
         if (v == null) {

@@ -8,8 +8,7 @@ import java.util.HexFormat;
 
 /**
  * The version of a response: a hash of the names and versions of what it holds, so equal content gets an equal
- * version, across restarts too. A list from the cache ({@link ResourceList}) computes it once for all the
- * streams it is sent to.
+ * version, across restarts too. Pure; {@link ResourceList#versionOf} remembers it for lists the cache shares.
  */
 final class ResponseVersion {
     /** One digest per thread: versions are computed for every response of every push. */
@@ -24,14 +23,6 @@ final class ResponseVersion {
     private ResponseVersion() {
     }
 
-    static String of(Collection<XdsResource> resources) {
-        if (resources instanceof ResourceList list) {
-            return list.version();
-        }
-        return compute(resources);
-    }
-
-    /** Computed, whatever the collection: what {@link ResourceList} calls once. */
     static String compute(Collection<XdsResource> resources) {
         MessageDigest digest = SHA_256.get();
         digest.reset();

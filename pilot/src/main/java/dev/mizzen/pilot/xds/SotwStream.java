@@ -60,7 +60,7 @@ final class SotwStream extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
         if (resources == null) {
             return;
         }
-        String version = ResponseVersion.of(resources);
+        String version = ResourceList.versionOf(resources);
         if (send != Subscription.Send.ALWAYS && version.equals(subscription.sentVersion)) {
             return;
         }

@@ -26,8 +26,8 @@ interface StreamContext {
     XdsMetrics metrics();
 
     /** The stream was admitted: it takes pushes from now on. */
-    void opened(AdsStream<?, ?> stream);
+    void opened(ProxyStream stream);
 
     /** The stream ended: it takes no more pushes. */
-    void closed(AdsStream<?, ?> stream);
+    void closed(ProxyStream stream);
 }

@@ -1,0 +1,16 @@
+package dev.mizzen.pilot.xds;
+
+import dev.mizzen.pilot.push.PushRequest;
+
+import java.util.Optional;
+
+/** An admitted ADS stream as the server sees it: something to push to and to ask for its status. Thread-safe. */
+interface ProxyStream {
+    long id();
+
+    /** Sends what changed for its proxy, if the push concerns it; called from the push executor. */
+    void push(PushRequest request, PushScope scope);
+
+    /** What the proxy was sent and acknowledged; empty once the stream closed. */
+    Optional<ConnectionStatus> status();
+}
