@@ -4,7 +4,7 @@ import dev.mizzen.api.identity.CallerCredentials;
 import dev.mizzen.api.logging.ClientText;
 import dev.mizzen.api.logging.LogThrottle;
 import dev.mizzen.pilot.model.Proxy;
-import dev.mizzen.pilot.networking.envoy.secret.SecretName;
+import dev.mizzen.pilot.model.SecretName;
 import dev.mizzen.pilot.push.PushRequest;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.Status;

@@ -1,5 +1,7 @@
 package dev.mizzen.pilot.networking.envoy;
 
+import dev.mizzen.pilot.model.SecretName;
+
 /** The names Istio gives Envoy's resources and filters, so Istio's tools read our config as theirs. */
 public final class EnvoyNames {
     public static final String BLACKHOLE_CLUSTER = "BlackHoleCluster";
@@ -30,9 +32,9 @@ public final class EnvoyNames {
     /** The agent's SDS cluster in Envoy's bootstrap. */
     public static final String SDS_CLUSTER = "sds-grpc";
     /** Prefix of secrets istiod serves from Kubernetes Secrets (credentialName). */
-    public static final String KUBERNETES_SECRET_PREFIX = "kubernetes://";
+    public static final String KUBERNETES_SECRET_PREFIX = SecretName.PREFIX;
     /** Suffix of the secret that carries a credential's CA certificate (MUTUAL TLS). */
-    public static final String CA_CERT_SUFFIX = "-cacert";
+    public static final String CA_CERT_SUFFIX = SecretName.CA_SUFFIX;
 
     /** The ALPN values of Istio mTLS between sidecars. */
     public static final java.util.List<String> ISTIO_ALPN = java.util.List.of("istio-peer-exchange", "istio");

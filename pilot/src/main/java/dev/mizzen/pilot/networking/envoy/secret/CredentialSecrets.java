@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.mizzen.pilot.model.Proxy;
 import dev.mizzen.pilot.model.PushContext;
 import dev.mizzen.pilot.model.SecretAccess;
+import dev.mizzen.pilot.model.SecretName;
 import dev.mizzen.pilot.model.TlsCredential;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;

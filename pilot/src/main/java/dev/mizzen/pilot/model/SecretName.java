@@ -1,8 +1,4 @@
-package dev.mizzen.pilot.networking.envoy.secret;
-
-import dev.mizzen.pilot.model.Proxy;
-import dev.mizzen.pilot.model.SecretAccess;
-import dev.mizzen.pilot.networking.envoy.EnvoyNames;
+package dev.mizzen.pilot.model;
 
 import java.util.Optional;
 
@@ -14,13 +10,17 @@ import java.util.Optional;
  * @param resourceName the name as the proxy asked for it
  */
 public record SecretName(String resourceName, String namespace, String name, SecretAccess.SecretPart part) {
+    /** What every SDS name istiod serves from a Kubernetes Secret starts with. */
+    public static final String PREFIX = "kubernetes://";
+    /** What a name of a Secret's CA certificate ends with. */
+    public static final String CA_SUFFIX = "-cacert";
 
     /** The Secret a resource name points at for this proxy, or empty when it is not a name istiod serves. */
     public static Optional<SecretName> parse(String resourceName, Proxy proxy) {
-        if (!resourceName.startsWith(EnvoyNames.KUBERNETES_SECRET_PREFIX)) {
+        if (!resourceName.startsWith(PREFIX)) {
             return Optional.empty();
         }
-        String ref = resourceName.substring(EnvoyNames.KUBERNETES_SECRET_PREFIX.length());
+        String ref = resourceName.substring(PREFIX.length());
         String namespace = proxy.namespace();
         int slash = ref.indexOf('/');
         if (slash >= 0) {
@@ -30,7 +30,7 @@ public record SecretName(String resourceName, String namespace, String name, Sec
         if (ref.isEmpty() || namespace.isEmpty() || ref.indexOf('/') >= 0) {
             return Optional.empty();
         }
-        SecretAccess.SecretPart part = ref.endsWith(EnvoyNames.CA_CERT_SUFFIX)
+        SecretAccess.SecretPart part = ref.endsWith(CA_SUFFIX)
                 ? SecretAccess.SecretPart.CA_CERTIFICATE : SecretAccess.SecretPart.KEY_PAIR;
         return Optional.of(new SecretName(resourceName, namespace, ref, part));
     }
@@ -43,6 +43,6 @@ public record SecretName(String resourceName, String namespace, String name, Sec
     /** The Secret a {@code -cacert} name falls back to when no Secret of that name exists. */
     public String baseName() {
         return part == SecretAccess.SecretPart.CA_CERTIFICATE
-                ? name.substring(0, name.length() - EnvoyNames.CA_CERT_SUFFIX.length()) : name;
+                ? name.substring(0, name.length() - CA_SUFFIX.length()) : name;
     }
 }
