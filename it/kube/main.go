@@ -64,8 +64,19 @@ func main() {
 	// Both the apiserver and the controller manager silence client-go's deprecation warnings; so do we.
 	rest.SetDefaultWarningHandler(rest.NoWarnings{})
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first SIGINT or SIGTERM, or the end of stdin, starts the shutdown. The handler stays installed
+	// until the process exits, so a second signal (a harness that also sends SIGTERM after closing stdin)
+	// cannot kill the process halfway through removing its data.
+	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		for sig := range signals {
+			klog.InfoS("signal: stopping", "signal", sig)
+			stop()
+		}
+	}()
 	if *stdinClose {
 		go func() {
 			_, _ = io.Copy(io.Discard, os.Stdin)
@@ -73,6 +84,9 @@ func main() {
 			stop()
 		}()
 	}
+	// When the parent dies, the pipes of stdout and stderr break too. Go's default would end the process at
+	// the next log line, leaving the data directory behind; ignored, writes fail and the shutdown goes on.
+	signal.Ignore(syscall.SIGPIPE)
 
 	dir, temporary := *dataDir, *dataDir == ""
 	if temporary {
