@@ -34,6 +34,7 @@ type apiserverConfig struct {
 	serviceCIDR string
 	issuer      string
 	extraFlags  []string
+	resolver    *serviceResolver
 }
 
 // runAPIServer runs a real kube-apiserver (the same code as the kube-apiserver binary: options, config,
@@ -61,6 +62,10 @@ func runAPIServer(ctx context.Context, c apiserverConfig) error {
 		"--service-account-signing-key-file=" + c.pki.SAKeyFile,
 		"--authorization-mode=Node,RBAC",
 		"--enable-admission-plugins=" + strings.Join(admissionPlugins, ","),
+		// Logs, exec, port-forward and pods/proxy would dial the node's kubelet; there is none, and its
+		// InternalIP is a made-up address not to be dialled from here. The node's hostname does not resolve,
+		// so such a request fails at once.
+		"--kubelet-preferred-address-types=Hostname",
 		"--allow-privileged=true",
 		"--profiling=false",
 		"--storage-backend=etcd3",
@@ -70,6 +75,10 @@ func runAPIServer(ctx context.Context, c apiserverConfig) error {
 	}
 	s.SecureServing.Listener = c.listener
 	s.SecureServing.BindPort = c.listener.Addr().(*net.TCPAddr).Port
+
+	// The one change to how the apiserver works: Services named by webhooks resolve to loopback only.
+	// (The hook is meant for tests; kube-apiserver's own integration tests use it the same way.)
+	defer app.SetServiceResolverForTests(c.resolver)()
 
 	// What the kube-apiserver command does between parsing its flags and running.
 	if err := compatibility.DefaultComponentGlobalsRegistry.Set(); err != nil {

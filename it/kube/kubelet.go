@@ -30,8 +30,9 @@ import (
 // component it stands in for, so RBAC, the Node authorizer and NodeRestriction admission judge them as
 // they would the real ones:
 //
-//   - scheduler (system:kube-scheduler): binds each pending pod that asks for the default scheduler to
-//     the one node, through the pods/binding subresource, as kube-scheduler does;
+//   - scheduler (system:kube-scheduler): binds each pending pod that asks for the default scheduler, and
+//     whose node selector the node matches, to the one node through the pods/binding subresource, as
+//     kube-scheduler does;
 //   - kubelet (system:node:<node>): registers the node as Ready, and reports every pod bound to it as
 //     started: phase Running, an IP from the pod CIDR, every container running and ready, Ready=True once
 //     the pod's readiness gates are met; a pod being deleted is removed at once (grace period 0), as the
@@ -44,6 +45,7 @@ import (
 type fakeKubelet struct {
 	kubelet, scheduler kubernetes.Interface
 	node               string
+	labels             map[string]string // the node's
 	ips                *ipPool
 }
 
@@ -52,7 +54,11 @@ func runFakeKubelet(ctx context.Context, kubelet, scheduler kubernetes.Interface
 	if err != nil {
 		return err
 	}
-	k := &fakeKubelet{kubelet: kubelet, scheduler: scheduler, node: node, ips: ips}
+	k := &fakeKubelet{kubelet: kubelet, scheduler: scheduler, node: node, ips: ips, labels: map[string]string{
+		"kubernetes.io/hostname": node,
+		"kubernetes.io/os":       "linux",
+		"kubernetes.io/arch":     "amd64",
+	}}
 	if err := k.registerNode(ctx); err != nil {
 		return err
 	}
@@ -75,14 +81,7 @@ func runFakeKubelet(ctx context.Context, kubelet, scheduler kubernetes.Interface
 // registerNode creates the node (or takes it over after a restart on the same data) and marks it Ready.
 func (k *fakeKubelet) registerNode(ctx context.Context) error {
 	node := &corev1.Node{
-		ObjectMeta: metav1.ObjectMeta{
-			Name: k.node,
-			Labels: map[string]string{
-				"kubernetes.io/hostname": k.node,
-				"kubernetes.io/os":       "linux",
-				"kubernetes.io/arch":     "amd64",
-			},
-		},
+		ObjectMeta: metav1.ObjectMeta{Name: k.node, Labels: k.labels},
 	}
 	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
 		_, err := k.kubelet.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{})
@@ -134,7 +133,8 @@ func (k *fakeKubelet) registerNode(ctx context.Context) error {
 	return err
 }
 
-// schedule binds a pending pod to the node.
+// schedule binds a pending pod to the node, if its node selector allows (node affinity, taints and
+// resources are not looked at).
 func (k *fakeKubelet) schedule(ctx context.Context, pods listersv1.PodLister, ns, name string) error {
 	pod, err := pods.Pods(ns).Get(name)
 	if apierrors.IsNotFound(err) {
@@ -144,6 +144,11 @@ func (k *fakeKubelet) schedule(ctx context.Context, pods listersv1.PodLister, ns
 	}
 	if pod.Spec.NodeName != "" || pod.DeletionTimestamp != nil || pod.Spec.SchedulerName != corev1.DefaultSchedulerName {
 		return nil
+	}
+	for key, value := range pod.Spec.NodeSelector {
+		if k.labels[key] != value {
+			return nil // left pending, as the scheduler would
+		}
 	}
 	binding := &corev1.Binding{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, UID: pod.UID},

@@ -55,6 +55,8 @@ func main() {
 	fakeKubelet := fs.Bool("fake-kubelet", true, "run the fake scheduler and kubelet (false: pods stay pending unless a test binds them and writes their status)")
 	issuer := fs.String("service-account-issuer", "https://kubernetes.default.svc.cluster.local", "the issuer of service-account tokens")
 	stdinClose := fs.Bool("exit-on-stdin-close", false, "stop when standard input reaches end of file")
+	services := serviceAddresses{}
+	fs.Var(services, "service-address", "NAMESPACE/NAME=127.0.0.1:PORT: where the apiserver calls a webhook that names this Service (repeatable; other Services are not called)")
 	var apiserverArgs, controllerArgs stringList
 	fs.Var(&apiserverArgs, "apiserver-arg", "an extra kube-apiserver flag, as --name=value (repeatable)")
 	fs.Var(&controllerArgs, "controller-manager-arg", "an extra kube-controller-manager flag, as --name=value (repeatable)")
@@ -98,7 +100,7 @@ func main() {
 	err := run(ctx, clusterOptions{
 		dir: dir, kubeconfigOut: *kubeconfigOut, port: *port, serviceCIDR: *serviceCIDR, podCIDR: *podCIDR,
 		node: *nodeName, fakeKubelet: *fakeKubelet, issuer: *issuer,
-		apiserverArgs: apiserverArgs, controllerArgs: controllerArgs,
+		apiserverArgs: apiserverArgs, controllerArgs: controllerArgs, services: services,
 	})
 	if temporary {
 		if rmErr := os.RemoveAll(dir); rmErr != nil {
@@ -124,6 +126,7 @@ type clusterOptions struct {
 	node, issuer                  string
 	fakeKubelet                   bool
 	apiserverArgs, controllerArgs []string
+	services                      map[string]string
 }
 
 // How long each stage of shutting down may take before we stop waiting for it.
@@ -196,7 +199,8 @@ func run(ctx context.Context, o clusterOptions) error {
 	apiCtx, stopAPI := context.WithCancel(context.WithoutCancel(ctx))
 	apiDone := goRun(func() error {
 		return runAPIServer(apiCtx, apiserverConfig{listener: listener, etcdURL: etcdURL, pki: certs,
-			serviceCIDR: o.serviceCIDR, issuer: o.issuer, extraFlags: o.apiserverArgs})
+			serviceCIDR: o.serviceCIDR, issuer: o.issuer, extraFlags: o.apiserverArgs,
+			resolver: &serviceResolver{apiserver: listener.Addr().String(), services: o.services}})
 	}, "kube-apiserver", failed)
 	defer func() {
 		stopAPI()
