@@ -9,6 +9,7 @@ import dev.mizzen.pilot.security.authz.NetworkRbacFilters;
 import dev.mizzen.pilot.security.authz.ProxyKind;
 import dev.mizzen.pilot.security.authz.WorkloadPolicies;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,10 +40,13 @@ public final class PolicyCheck {
                 continue;
             }
             WorkloadPolicies alone = alone(policy, action.get());
-            out.addAll(HttpRbacFilters.build(alone, options).warnings());
+            List<String> warnings = new ArrayList<>(HttpRbacFilters.build(alone, options).warnings());
             if (maySelectTcpPort(policy, push)) {
-                out.addAll(NetworkRbacFilters.build(alone, options).warnings());
+                warnings.addAll(NetworkRbacFilters.build(alone, options).warnings());
             }
+            // every line names its policy, also those the translation words for a provider
+            String prefix = policy.key() + ": ";
+            warnings.forEach(w -> out.add(w.startsWith(prefix) ? w : prefix + w));
         }
         return out;
     }
