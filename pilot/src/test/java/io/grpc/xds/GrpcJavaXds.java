@@ -96,6 +96,27 @@ public final class GrpcJavaXds {
         return new ServerListener(parsed.name(), parsed.address(), chains, parsed.defaultFilterChain() != null);
     }
 
+    /** A cluster as grpc-java's client holds it: whether it speaks TLS, and the server identities it accepts. */
+    public record ClientCluster(String name, boolean tls, List<String> serverIdentities) {
+    }
+
+    /** Parses a Cluster with grpc-java's CDS parser (the client side of mTLS). */
+    public static ClientCluster parseCluster(byte[] cluster) {
+        try {
+            var proto = io.grpc.xds.shaded.io.envoyproxy.envoy.config.cluster.v3.Cluster.parseFrom(cluster);
+            XdsResourceType.Args args = new XdsResourceType.Args(SERVER, "1", "1", BOOTSTRAP, null, Set.of(proto.getName()));
+            XdsClusterResource.CdsUpdate update = XdsClusterResource.getInstance().doParse(args, proto);
+            EnvoyServerProtoData.UpstreamTlsContext tls = update.upstreamTlsContext();
+            List<String> sans = tls == null ? List.of() : tls.getCommonTlsContext().getValidationContext()
+                    .getMatchSubjectAltNamesList().stream().map(m -> m.getExact()).toList();
+            return new ClientCluster(update.clusterName(), tls != null, sans);
+        } catch (XdsResourceType.ResourceInvalidException e) {
+            throw new Rejected(e.getMessage());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     /**
      * Whether the RBAC filters of the listener's first filter chain let a call through, as grpc-java's server
      * interceptors decide: each RBAC filter's engine in order, any DENY decision refuses the call.

@@ -1,6 +1,5 @@
 package dev.mizzen.pilot.networking.grpcgen;
 
-import com.google.protobuf.BoolValue;
 import dev.mizzen.pilot.model.ClusterName;
 import dev.mizzen.pilot.model.MtlsMode;
 import dev.mizzen.pilot.model.Proxy;
@@ -14,7 +13,6 @@ import dev.mizzen.pilot.xds.XdsResource;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
-import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -26,10 +24,6 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateProviderPluginInstance;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -55,13 +49,12 @@ import java.util.Optional;
  * <li>PeerAuthentication: STRICT requires mTLS ({@code require_client_certificate}), DISABLE is plaintext, and
  * PERMISSIVE, which grpc-java cannot offer on one port, is plaintext, or mTLS when the pod carries
  * {@code security.istio.io/tlsMode: istio} (its clients then use mTLS: Istio's rule). The certificates are
- * those of the bootstrap's {@code default} certificate provider (the file watcher Istio's agent writes).</li>
+ * those of the bootstrap's {@code default} certificate provider ({@link GrpcTls}).</li>
  * </ul>
  * Pure.
  */
 final class GrpcServerListeners {
     static final String PREFIX = "xds.istio.io/grpc/lds/inbound/";
-    static final String CERTIFICATE_PROVIDER = "default";
     static final String TLS_MODE_LABEL = "security.istio.io/tlsMode";
 
     private GrpcServerListeners() {
@@ -89,8 +82,7 @@ final class GrpcServerListeners {
                 .addFilters(Filter.newBuilder().setName(EnvoyNames.HTTP_CONNECTION_MANAGER)
                         .setTypedConfig(XdsResource.pack(hcm(served.get(), proxy, push))));
         if (mtls) {
-            chain.setTransportSocket(TransportSocket.newBuilder().setName(EnvoyNames.TLS_TRANSPORT_SOCKET)
-                    .setTypedConfig(XdsResource.pack(serverTls())));
+            chain.setTransportSocket(GrpcTls.server());
         }
         Listener listener = Listener.newBuilder()
                 .setName(name)
@@ -130,19 +122,6 @@ final class GrpcServerListeners {
                                         .setMatch(RouteMatch.newBuilder().setPrefix("/"))
                                         .setNonForwardingAction(NonForwardingAction.getDefaultInstance()))))
                 .addAllHttpFilters(filters)
-                .build();
-    }
-
-    /** The workload certificate and the mesh root from the bootstrap's {@code default} certificate provider. */
-    private static DownstreamTlsContext serverTls() {
-        return DownstreamTlsContext.newBuilder()
-                .setCommonTlsContext(CommonTlsContext.newBuilder()
-                        .setTlsCertificateProviderInstance(CertificateProviderPluginInstance.newBuilder()
-                                .setInstanceName(CERTIFICATE_PROVIDER).setCertificateName(EnvoyNames.SDS_DEFAULT))
-                        .setValidationContext(CertificateValidationContext.newBuilder()
-                                .setCaCertificateProviderInstance(CertificateProviderPluginInstance.newBuilder()
-                                        .setInstanceName(CERTIFICATE_PROVIDER).setCertificateName(EnvoyNames.SDS_ROOT))))
-                .setRequireClientCertificate(BoolValue.of(true))
                 .build();
     }
 

@@ -257,6 +257,30 @@ class GrpcServerListenersTest {
     }
 
     @Test
+    void aClientWhoseDestinationRuleSaysIstioMutualTalksMtlsToAStrictServer() throws InvalidProtocolBufferException {
+        // the STRICT server wants client certificates; a proxyless client sends one when a DestinationRule says
+        // ISTIO_MUTUAL (Istio's gRPC generator has no automatic mTLS), verifying the server's identity
+        String mutual = """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: details, namespace: default}
+                spec:
+                  host: details.default.svc.cluster.local
+                  trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}
+                """;
+        Proxy client = Proxies.grpc("productpage-v1-abc", "default", Map.of("app", "productpage"));
+        String cluster = "outbound|9080||details.default.svc.cluster.local";
+        List<XdsResource> clusters = generator.generate(client, push(mutual), TypeUrls.CLUSTER, Set.of(cluster));
+        io.envoyproxy.envoy.config.cluster.v3.Cluster tls = clusters.get(0).body().unpack(io.envoyproxy.envoy.config.cluster.v3.Cluster.class);
+        PgvValidator.forEnvoy().validate(tls).assertValid();
+        assertThat(GrpcJavaXds.parseCluster(tls.toByteArray())).isEqualTo(new GrpcJavaXds.ClientCluster(cluster, true,
+                List.of("spiffe://cluster.local/ns/default/sa/bookinfo-details")));
+        // without the DestinationRule: plaintext, as Istio's
+        assertThat(GrpcJavaXds.parseCluster(generator.generate(client, push(), TypeUrls.CLUSTER, Set.of(cluster)).get(0).body()
+                .unpack(io.envoyproxy.envoy.config.cluster.v3.Cluster.class).toByteArray()).tls()).isFalse();
+    }
+
+    @Test
     void aPortNoServiceServesGetsNoListener() {
         // Istio: "has no service instance for port": grpc-java then does not serve, rather than serve unguarded
         PushSnapshot push = push("authz-http.yaml");
