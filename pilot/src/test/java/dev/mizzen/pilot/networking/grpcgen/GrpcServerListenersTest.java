@@ -174,6 +174,26 @@ class GrpcServerListenersTest {
     }
 
     @Test
+    void whatIstiosGrpcGeneratorLetsThroughIsDeniedHere() {
+        // an ALLOW policy without rules allows nothing (Istio's grpcgen leaves the empty ALLOW filter out: all pass)
+        String allowNothing = """
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: allow-nothing, namespace: default}
+                spec: {}
+                """;
+        byte[] nothing = required(DETAILS, push(allowNothing), DETAILS_LISTENER).toByteArray();
+        assertThat(GrpcJavaXds.authorizes(nothing, "details.Details/Get", Map.of(), PRODUCTPAGE)).isFalse();
+        // CUSTOM cannot reach an authorizer from grpc-java: what its rules match is denied (Istio's ignores CUSTOM)
+        byte[] custom = required(HTTPBIN, push("authz-custom.yaml"), HTTPBIN_LISTENER).toByteArray();
+        assertThat(GrpcJavaXds.authorizes(custom, "headers", Map.of(), null)).isFalse();
+        assertThat(GrpcJavaXds.authorizes(custom, "ip", Map.of(), null)).isTrue();
+        // a dry-run policy is not enforced (Istio's enforces it)
+        byte[] dryRun = required(HTTPBIN, push("authz-dry-run.yaml"), HTTPBIN_LISTENER).toByteArray();
+        assertThat(GrpcJavaXds.authorizes(dryRun, "headers", Map.of(), null)).isTrue();
+    }
+
+    @Test
     void grpcJavaRejectsFiltersThatShareAName() throws InvalidProtocolBufferException {
         // why the DENY filter is named envoy.filters.http.rbac.DENY, as in Istio's gRPC generator
         Listener listener = required(HTTPBIN, push("authz-deny.yaml"), HTTPBIN_LISTENER);
