@@ -15,8 +15,10 @@ import java.util.TreeMap;
  * The authorization HTTP filters of one workload's HTTP chains (sidecar inbound, gateway, proxyless gRPC
  * server), in the order Envoy must run them: CUSTOM ({@code envoy.filters.http.rbac} with the CUSTOM rules as
  * shadow rules, then {@code envoy.filters.http.ext_authz}), then AUDIT, DENY and ALLOW as one
- * {@code envoy.filters.http.rbac} each (Istio's {@code BuildHTTP}). Put them after the jwt_authn filter
- * ({@code JwtAuthnFilter}) and before the router. No policy: no filter, everything is allowed. Pure.
+ * {@code envoy.filters.http.rbac} each (Istio's {@code BuildHTTP}). Istio's HTTP connection manager runs its
+ * CUSTOM builder before the jwt_authn filter ({@code JwtAuthnFilter}) and the others after it, all before the
+ * router: {@code SecurityFilters} builds the CUSTOM and the local filters apart to put them there. No policy: no
+ * filter, everything is allowed. Pure.
  *
  * <pre>
  * AuthzFilters&lt;HttpFilter&gt; f = HttpRbacFilters.build(index.forWorkload(workload), options);
