@@ -116,7 +116,7 @@ public final class Istiod implements Callable<Integer> {
         String bind = bindAddress != null ? bindAddress
                 : local != null ? IstiodSettings.LOOPBACK : IstiodSettings.ALL_INTERFACES;
         return new IstiodSettings(new IstiodSettings.Ports(xdsPort, secureXdsPort, webhook.port(), monitoringPort),
-                bind, namespace, new MeshSettings(domainSuffix, namespace, trustDomain), Debouncer.Settings.ISTIO_DEFAULTS,
+                bind, namespace, MeshSettings.of(domainSuffix, namespace, trustDomain), Debouncer.Settings.ISTIO_DEFAULTS,
                 ca, XdsLimits.DEFAULTS.withNewStreamsPerSecond(newStreamsPerSecond));
     }
 

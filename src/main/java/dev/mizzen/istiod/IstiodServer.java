@@ -18,6 +18,7 @@ import dev.mizzen.pilot.networking.grpcgen.GrpcGenerator;
 import dev.mizzen.pilot.serviceregistry.kube.KubeServiceRegistry;
 import dev.mizzen.pilot.xds.AdsServer;
 import dev.mizzen.pilot.push.PushController;
+import dev.mizzen.pilot.security.authn.JwksResolver;
 import dev.mizzen.pilot.xds.XdsGenerator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.mizzen.api.identity.CallerCredentialsInterceptor;
@@ -53,6 +54,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -139,7 +141,14 @@ public final class IstiodServer implements AutoCloseable {
         IstioValidator validator = new IstioValidator();
         KubeConfigStore configStore = new KubeConfigStore(informers, validator, meters);
         KubeServiceRegistry registry = new KubeServiceRegistry(informers, settings.mesh().domainSuffix());
-        PushController pushes = new PushController(settings.mesh(), registry, configStore, ads, settings.debounce(), meters);
+        // one JWT key cache per istiod: push contexts read from it, its key changes are change events like any other
+        ScheduledExecutorService jwksFetches = Executors.newSingleThreadScheduledExecutor(named("mizzen-jwks"));
+        parts.add(jwksFetches::shutdownNow);
+        JwksResolver jwks = JwksResolver.start(JwksResolver.Settings.DEFAULTS, JwksResolver.defaultClient(), jwksFetches,
+                Clock.systemUTC());
+        parts.add(jwks);
+        PushController pushes = new PushController(settings.mesh(), registry, configStore, jwks, ads, settings.debounce(),
+                meters);
         parts.add(configStore);
         parts.add(registry);
         parts.add(pushes);

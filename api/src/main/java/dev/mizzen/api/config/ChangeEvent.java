@@ -25,4 +25,13 @@ public sealed interface ChangeEvent {
     /** A TLS credential a proxy may be sent (a Kubernetes Secret). */
     record CredentialChanged(String namespace, String name, Type type) implements ChangeEvent {
     }
+
+    /**
+     * The public keys istiod fetched for JWT validation changed (first fetch, rotation).
+     *
+     * @param issuer  the issuer the keys were fetched for
+     * @param jwksUri where they were fetched from; empty when it was discovered from the issuer
+     */
+    record JwksChanged(String issuer, String jwksUri, Type type) implements ChangeEvent {
+    }
 }

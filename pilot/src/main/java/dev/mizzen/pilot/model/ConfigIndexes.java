@@ -2,6 +2,8 @@ package dev.mizzen.pilot.model;
 
 import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.api.config.ConfigSnapshot;
+import dev.mizzen.pilot.security.authn.RequestAuthenticationIndex;
+import dev.mizzen.pilot.security.authz.AuthorizationPolicyIndex;
 import dev.mizzen.pilot.serviceregistry.serviceentry.ServiceEntryConverter;
 
 /**
@@ -10,6 +12,7 @@ import dev.mizzen.pilot.serviceregistry.serviceentry.ServiceEntryConverter;
  */
 record ConfigIndexes(VirtualServiceIndex virtualServices, DestinationRuleIndex destinationRules, SidecarIndex sidecars,
                      PeerAuthenticationIndex peerAuthentications, GatewayIndex gateways,
+                     AuthorizationPolicyIndex authorizationPolicies, RequestAuthenticationIndex requestAuthentications,
                      ServiceEntryConverter.Converted serviceEntries) {
 
     static ConfigIndexes of(ConfigSnapshot configs, MeshSettings mesh) {
@@ -19,6 +22,8 @@ record ConfigIndexes(VirtualServiceIndex virtualServices, DestinationRuleIndex d
                 SidecarIndex.build(configs.list(ConfigKind.SIDECAR), mesh),
                 PeerAuthenticationIndex.build(configs.list(ConfigKind.PEER_AUTHENTICATION), mesh),
                 GatewayIndex.build(configs.list(ConfigKind.GATEWAY)),
+                AuthorizationPolicyIndex.build(configs.list(ConfigKind.AUTHORIZATION_POLICY), mesh.rootNamespace()),
+                RequestAuthenticationIndex.build(configs.list(ConfigKind.REQUEST_AUTHENTICATION), mesh.rootNamespace()),
                 ServiceEntryConverter.convert(configs.list(ConfigKind.SERVICE_ENTRY), configs.list(ConfigKind.WORKLOAD_ENTRY)));
     }
 }

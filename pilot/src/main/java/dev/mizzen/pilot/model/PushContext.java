@@ -6,6 +6,8 @@ import dev.mizzen.api.config.ConfigKey;
 import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.api.config.ConfigSnapshot;
 import dev.mizzen.api.networking.DestinationRule;
+import dev.mizzen.pilot.security.authn.FakeJwks;
+import dev.mizzen.pilot.security.authn.JwksSource;
 import dev.mizzen.pilot.serviceregistry.RegistrySnapshot;
 
 import java.util.Comparator;
@@ -17,13 +19,15 @@ import java.util.Optional;
 /**
  * Everything a push generates config from: one consistent view of the registry and the Istio config,
  * indexed once. A full push builds it anew; an endpoint-only push derives one with new endpoints and keeps the
- * rest (the config indexes, the converted ServiceEntries, the sorted services, the sidecar scopes). Immutable
+ * rest (the config indexes, the converted ServiceEntries, the sorted services, the sidecar scopes, the security
+ * policies with their JWT keys). Immutable
  * (the scope memo only caches what the indexes would compute again); generators read it from many threads.
  */
 public final class PushContext {
     private final long version;
     private final MeshSettings mesh;
     private final ConfigIndexes config;
+    private final SecurityPolicies security;
     /** Kubernetes services over ServiceEntry hosts of the same name, by hostname */
     private final Map<String, Service> services;
     private final List<Service> sortedServices;
@@ -35,23 +39,34 @@ public final class PushContext {
     private record ScopeKey(String namespace, Map<String, String> labels) {
     }
 
-    private PushContext(long version, MeshSettings mesh, ConfigIndexes config, Map<String, Service> services,
-                        List<Service> sortedServices, RegistrySnapshot kubernetes, Cache<ScopeKey, SidecarScope> scopes) {
+    private PushContext(long version, MeshSettings mesh, ConfigIndexes config, SecurityPolicies security,
+                        Map<String, Service> services, List<Service> sortedServices, RegistrySnapshot kubernetes,
+                        Cache<ScopeKey, SidecarScope> scopes) {
         this.version = version;
         this.mesh = mesh;
         this.config = config;
+        this.security = security;
         this.services = services;
         this.sortedServices = sortedServices;
         this.kubernetes = kubernetes;
         this.scopes = scopes;
     }
 
+    /** A push context without fetched JWT keys: tokens of issuers whose keys are not inline are rejected. */
     public static PushContext build(long version, MeshSettings mesh, RegistrySnapshot kubernetes, ConfigSnapshot configs) {
+        return build(version, mesh, kubernetes, configs, (issuer, uri) -> FakeJwks.JSON);
+    }
+
+    /** @param jwks istiod's JWKS cache: the keys the RequestAuthentications name are read from it once, here */
+    public static PushContext build(long version, MeshSettings mesh, RegistrySnapshot kubernetes, ConfigSnapshot configs,
+                                    JwksSource jwks) {
         ConfigIndexes config = ConfigIndexes.of(configs, mesh);
         Map<String, Service> services = new HashMap<>(config.serviceEntries().services());
         services.putAll(kubernetes.services());
+        Map<String, Service> byHost = Map.copyOf(services);
         List<Service> sorted = services.values().stream().sorted(Comparator.comparing(Service::hostname)).toList();
-        return new PushContext(version, mesh, config, Map.copyOf(services), sorted, kubernetes,
+        SecurityPolicies security = SecurityPolicies.of(config, mesh, h -> Optional.ofNullable(byHost.get(h)), jwks);
+        return new PushContext(version, mesh, config, security, byHost, sorted, kubernetes,
                 Caffeine.newBuilder().maximumSize(50_000).build());
     }
 
@@ -60,7 +75,7 @@ public final class PushContext {
      * (a change of services or Secrets is a full push).
      */
     public PushContext withEndpoints(long newVersion, RegistrySnapshot newRegistry) {
-        return new PushContext(newVersion, mesh, config, services, sortedServices, newRegistry, scopes);
+        return new PushContext(newVersion, mesh, config, security, services, sortedServices, newRegistry, scopes);
     }
 
     public long version() {
@@ -168,5 +183,10 @@ public final class PushContext {
 
     public GatewayIndex gateways() {
         return config.gateways();
+    }
+
+    /** AuthorizationPolicies, RequestAuthentications and what their translation needs. */
+    public SecurityPolicies security() {
+        return security;
     }
 }

@@ -3,8 +3,10 @@ package dev.mizzen.pilot.push;
 import dev.mizzen.api.config.ChangeEvent;
 import dev.mizzen.api.config.ConfigStore;
 import dev.mizzen.pilot.model.MeshSettings;
+import dev.mizzen.pilot.model.PolicyCheck;
 import dev.mizzen.pilot.model.PushContext;
 import dev.mizzen.pilot.model.ReferenceCheck;
+import dev.mizzen.pilot.security.authn.JwksCache;
 import dev.mizzen.pilot.serviceregistry.ServiceRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -14,16 +16,18 @@ import org.slf4j.LoggerFactory;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The push pipeline in one place: it hears every change of the service registry and the config store (one kind
- * of event), turns each into a {@link PushRequest} ({@link PushRequests}), debounces them ({@link Debouncer}),
+ * The push pipeline in one place: it hears every change of the service registry, the config store and istiod's
+ * JWT key cache (one kind of event), turns each into a {@link PushRequest} ({@link PushRequests}), debounces them ({@link Debouncer}),
  * and for each merged request builds the push context and hands it to the {@link PushTarget}: a full request
  * builds a new {@link PushContext} from one snapshot of each source; an endpoint-only request keeps the config
- * and takes the registry's new endpoints.
+ * and takes the registry's new endpoints. Problems the config has (references that point nowhere, what the
+ * translation of AuthorizationPolicies drops) are logged once, when they first appear, never per proxy.
  *
  * <p>Threading: sources call {@link #onChange} on their threads; it only merges. Pushes run one at a time on
  * the debouncer's thread, the only writer of the current context.
@@ -34,6 +38,7 @@ public final class PushController implements AutoCloseable {
     private final MeshSettings mesh;
     private final ServiceRegistry registry;
     private final ConfigStore configs;
+    private final JwksCache jwks;
     private final PushTarget target;
     private final Debouncer debouncer;
     private final Timer fullPushes;
@@ -43,17 +48,20 @@ public final class PushController implements AutoCloseable {
     private Set<String> knownProblems = new HashSet<>();
     private final List<Consumer<PushRequest>> observers = new CopyOnWriteArrayList<>();
 
-    public PushController(MeshSettings mesh, ServiceRegistry registry, ConfigStore configs, PushTarget target,
-                          Debouncer.Settings debounce, MeterRegistry meters) {
+    /** @param jwks istiod's JWT key cache: each push context reads the keys it needs from it once */
+    public PushController(MeshSettings mesh, ServiceRegistry registry, ConfigStore configs, JwksCache jwks,
+                          PushTarget target, Debouncer.Settings debounce, MeterRegistry meters) {
         this.mesh = mesh;
         this.registry = registry;
         this.configs = configs;
+        this.jwks = jwks;
         this.target = target;
         this.debouncer = new Debouncer(debounce, this::push);
         this.fullPushes = Timer.builder("pilot_push_time").tag("type", "full").register(meters);
         this.endpointPushes = Timer.builder("pilot_push_time").tag("type", "eds").register(meters);
         registry.addListener(this::onChange);
         configs.addListener(this::onChange);
+        jwks.addListener(this::onChange);
     }
 
     private void onChange(ChangeEvent event) {
@@ -67,8 +75,9 @@ public final class PushController implements AutoCloseable {
     }
 
     private PushContext build() {
-        PushContext context = PushContext.build(++versions, mesh, registry.snapshot(), configs.snapshot());
-        Set<String> problems = ReferenceCheck.problems(context);
+        PushContext context = PushContext.build(++versions, mesh, registry.snapshot(), configs.snapshot(), jwks);
+        Set<String> problems = new TreeSet<>(ReferenceCheck.problems(context));
+        problems.addAll(PolicyCheck.problems(context));
         for (String problem : problems) {
             if (!knownProblems.contains(problem)) {
                 LOG.warn("{}", problem);

@@ -12,31 +12,40 @@ import java.util.TreeSet;
  * @param scope          FULL rebuilds the push context and regenerates every type; ENDPOINTS only EDS
  * @param configsUpdated the Istio config objects that changed
  * @param hostsUpdated   service hostnames whose definition or endpoints changed
+ * @param jwksUpdated    JWT key sets istiod fetched anew ({@code JwksSnapshot.key}: the URI, or the issuer whose
+ *                       discovery document names it)
  * @param reasons        short words for logs and metrics ({@code config}, {@code service}, {@code endpoint})
  */
-public record PushRequest(Scope scope, Set<ConfigKey> configsUpdated, Set<String> hostsUpdated, Set<String> reasons) {
+public record PushRequest(Scope scope, Set<ConfigKey> configsUpdated, Set<String> hostsUpdated, Set<String> jwksUpdated,
+                          Set<String> reasons) {
     public enum Scope { ENDPOINTS, FULL }
 
     public PushRequest {
         configsUpdated = Set.copyOf(configsUpdated);
         hostsUpdated = Set.copyOf(hostsUpdated);
+        jwksUpdated = Set.copyOf(jwksUpdated);
         reasons = Set.copyOf(reasons);
     }
 
     public static PushRequest config(ConfigKey key) {
-        return new PushRequest(Scope.FULL, Set.of(key), Set.of(), Set.of("config"));
+        return new PushRequest(Scope.FULL, Set.of(key), Set.of(), Set.of(), Set.of("config"));
     }
 
     public static PushRequest service(String hostname) {
-        return new PushRequest(Scope.FULL, Set.of(), Set.of(hostname), Set.of("service"));
+        return new PushRequest(Scope.FULL, Set.of(), Set.of(hostname), Set.of(), Set.of("service"));
     }
 
     public static PushRequest endpoints(String hostname) {
-        return new PushRequest(Scope.ENDPOINTS, Set.of(), Set.of(hostname), Set.of("endpoint"));
+        return new PushRequest(Scope.ENDPOINTS, Set.of(), Set.of(hostname), Set.of(), Set.of("endpoint"));
+    }
+
+    /** New JWT keys: the listeners of the workloads whose RequestAuthentications use them inline the keys. */
+    public static PushRequest jwks(String key) {
+        return new PushRequest(Scope.FULL, Set.of(), Set.of(), Set.of(key), Set.of("jwks"));
     }
 
     public static PushRequest full(String reason) {
-        return new PushRequest(Scope.FULL, Set.of(), Set.of(), Set.of(reason));
+        return new PushRequest(Scope.FULL, Set.of(), Set.of(), Set.of(), Set.of(reason));
     }
 
     public boolean isFull() {
@@ -49,7 +58,8 @@ public record PushRequest(Scope scope, Set<ConfigKey> configsUpdated, Set<String
 
     @Override
     public String toString() {
-        return scope + " " + new TreeSet<>(reasons) + " configs=" + configsUpdated.size() + " hosts=" + hostsUpdated.size();
+        return scope + " " + new TreeSet<>(reasons) + " configs=" + configsUpdated.size() + " hosts=" + hostsUpdated.size()
+                + (jwksUpdated.isEmpty() ? "" : " jwks=" + jwksUpdated.size());
     }
 
     /**
@@ -62,6 +72,7 @@ public record PushRequest(Scope scope, Set<ConfigKey> configsUpdated, Set<String
         private Scope scope = Scope.ENDPOINTS;
         private final Set<ConfigKey> configs = new HashSet<>();
         private final Set<String> hosts = new HashSet<>();
+        private final Set<String> jwks = new HashSet<>();
         private final Set<String> reasons = new HashSet<>();
         private int requests;
 
@@ -71,6 +82,7 @@ public record PushRequest(Scope scope, Set<ConfigKey> configsUpdated, Set<String
             }
             configs.addAll(request.configsUpdated);
             hosts.addAll(request.hostsUpdated);
+            jwks.addAll(request.jwksUpdated);
             reasons.addAll(request.reasons);
             requests++;
             return this;
@@ -81,7 +93,7 @@ public record PushRequest(Scope scope, Set<ConfigKey> configsUpdated, Set<String
         }
 
         public PushRequest merged() {
-            return new PushRequest(scope, configs, hosts, reasons);
+            return new PushRequest(scope, configs, hosts, jwks, reasons);
         }
     }
 }

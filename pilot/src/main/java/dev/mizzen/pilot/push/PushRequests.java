@@ -1,6 +1,7 @@
 package dev.mizzen.pilot.push;
 
 import dev.mizzen.api.config.ChangeEvent;
+import dev.mizzen.pilot.security.authn.JwksSnapshot;
 
 /** What push each change calls for: the one place where the sources' events become push requests. Pure. */
 public final class PushRequests {
@@ -16,6 +17,9 @@ public final class PushRequests {
         }
         if (event instanceof ChangeEvent.EndpointsChanged e) {
             return PushRequest.endpoints(e.hostname());
+        }
+        if (event instanceof ChangeEvent.JwksChanged j) {
+            return PushRequest.jwks(JwksSnapshot.key(j.issuer(), j.jwksUri()));
         }
         // a Secret: SDS answers and the listeners that name it; a full push, as Istio's
         return PushRequest.full("secret");

@@ -217,7 +217,7 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
         }
         for (String type : TypeUrls.PUSH_ORDER) {
             Subscription subscription = subscriptions.get(type);
-            if (subscription != null && subscription.concerns(request)) {
+            if (subscription != null && scope.concernsType(type) && subscription.concerns(request)) {
                 Subscription.Send send = subscription.sendFor(request);
                 if (out.isReady()) {
                     answer(subscription, send);

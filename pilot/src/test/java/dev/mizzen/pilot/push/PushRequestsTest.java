@@ -18,4 +18,17 @@ class PushRequestsTest {
         assertThat(PushRequests.of(new ChangeEvent.ServiceChanged("a", ChangeEvent.Type.DELETED)).isFull()).isTrue();
         assertThat(PushRequests.of(new ChangeEvent.CredentialChanged("default", "tls", ChangeEvent.Type.UPDATED)).isFull()).isTrue();
     }
+
+    @Test
+    void newJwtKeysPushFullNamingTheKeySet() {
+        PushRequest byUri = PushRequests.of(new ChangeEvent.JwksChanged("issuer-foo", "https://example.com/jwks.json",
+                ChangeEvent.Type.UPDATED));
+        assertThat(byUri.isFull()).isTrue();
+        assertThat(byUri.jwksUpdated()).containsExactly("https://example.com/jwks.json");
+        assertThat(byUri.configsUpdated()).isEmpty();
+        // keys discovered from the issuer's OpenID document are named by the issuer
+        assertThat(PushRequests.of(new ChangeEvent.JwksChanged("https://accounts.example.com", "", ChangeEvent.Type.ADDED))
+                .jwksUpdated()).containsExactly("issuer:https://accounts.example.com");
+        assertThat(byUri.merge(PushRequest.endpoints("a")).jwksUpdated()).containsExactly("https://example.com/jwks.json");
+    }
 }

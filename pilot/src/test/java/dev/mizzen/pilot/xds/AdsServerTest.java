@@ -6,10 +6,13 @@ import ch.qos.logback.core.read.ListAppender;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import com.google.rpc.Status;
+import dev.mizzen.api.config.ConfigKey;
+import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.pilot.model.MeshSettings;
 import dev.mizzen.pilot.model.PushContext;
 import dev.mizzen.pilot.push.PushRequest;
 import dev.mizzen.pilot.serviceregistry.RegistrySnapshot;
+import dev.mizzen.pilot.testing.IstioConfigs;
 import dev.mizzen.pilot.testing.MemoryConfigStore;
 import dev.mizzen.pilot.testing.ResponseQueue;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -104,6 +107,32 @@ class AdsServerTest {
         DiscoveryResponse second = next();
         assertThat(second.getVersionInfo()).isNotEqualTo(first.getVersionInfo());
         assertThat(second.getResources(0).unpack(Cluster.class).getName()).isEqualTo("outbound|80||b.default.svc.cluster.local");
+    }
+
+    @Test
+    void aPushCausedOnlyByAPolicyResendsListenersOnly() throws Exception {
+        requests.onNext(request().build());
+        DiscoveryResponse clusters = next();
+        requests.onNext(request().setResponseNonce(clusters.getNonce()).setVersionInfo(clusters.getVersionInfo()).build());
+        requests.onNext(request().setTypeUrl(TypeUrls.LISTENER).build());
+        DiscoveryResponse listeners = next();
+        requests.onNext(request().setTypeUrl(TypeUrls.LISTENER).setResponseNonce(listeners.getNonce())
+                .setVersionInfo(listeners.getVersionInfo()).build());
+
+        clusterName.set("outbound|80||b.default.svc.cluster.local"); // what every type would answer now
+        String policy = """
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: allow-nothing, namespace: default}
+                spec: {}
+                """;
+        PushContext withPolicy = PushContext.build(2, MeshSettings.DEFAULT, RegistrySnapshot.EMPTY, new MemoryConfigStore(
+                List.of(IstioConfigs.parse(policy, "default", java.time.Instant.EPOCH))).snapshot());
+        ads.push(withPolicy, PushRequest.config(ConfigKey.of(ConfigKind.AUTHORIZATION_POLICY, "default", "allow-nothing")));
+        assertThat(next().getTypeUrl()).isEqualTo(TypeUrls.LISTENER);
+        assertThat(responses.poll(200)).as("clusters do not depend on policies: not even generated").isNull();
+        ads.push(withPolicy, PushRequest.full("test"));
+        assertThat(next().getTypeUrl()).isEqualTo(TypeUrls.CLUSTER);
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.mizzen.pilot.networking.grpcgen;
 
 import dev.mizzen.api.networking.DestinationRule;
+import dev.mizzen.api.networking.TrafficPolicy;
 import dev.mizzen.pilot.model.ClusterName;
+import dev.mizzen.pilot.model.Endpoint;
 import dev.mizzen.pilot.model.Proxy;
 import dev.mizzen.pilot.model.PushContext;
 import dev.mizzen.pilot.model.Service;
@@ -12,13 +14,17 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * CDS for proxyless gRPC: the requested {@code outbound|<port>|<subset>|<fqdn>} clusters, of type EDS over
  * ADS, with the DestinationRule's policy for that port and subset. A route that names a service, port or
  * subset that does not exist still gets its cluster, with no endpoints: calls there fail at once instead
- * of the client waiting out its resource timeout with the whole route config on hold. Pure.
+ * of the client waiting out its resource timeout with the whole route config on hold. A DestinationRule's
+ * ISTIO_MUTUAL gives Istio mTLS ({@link GrpcTls#client}); as in Istio's gRPC generator there is no automatic mTLS:
+ * grpc-java cannot fall back to plaintext per endpoint. Pure.
  */
 final class GrpcClusters {
     private GrpcClusters() {
@@ -40,8 +46,22 @@ final class GrpcClusters {
                 .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder()
                         .setServiceName(name)
                         .setEdsConfig(ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance())));
-        ClusterPolicies.apply(exists ? TrafficPolicies.effective(rule, cluster.subset(), cluster.port()) : null, out,
-                ClusterPolicies.LbSupport.GRPC);
+        TrafficPolicy policy = exists ? TrafficPolicies.effective(rule, cluster.subset(), cluster.port()) : null;
+        ClusterPolicies.apply(policy, out, ClusterPolicies.LbSupport.GRPC);
+        if (policy != null && policy.tls() != null && "ISTIO_MUTUAL".equals(policy.tls().mode())) {
+            out.setTransportSocket(GrpcTls.client(identities(service.get(), push)));
+        }
         return Optional.of(XdsResource.of(name, out.build()));
+    }
+
+    /** The SPIFFE identities the service's endpoints run as: what the client verifies the server's certificate against. */
+    private static List<String> identities(Service service, PushContext push) {
+        TreeSet<String> out = new TreeSet<>();
+        for (Endpoint e : push.endpoints(service.hostname())) {
+            if (!e.serviceAccount().isEmpty()) {
+                out.add(push.mesh().spiffeId(e.namespace(), e.serviceAccount()));
+            }
+        }
+        return List.copyOf(out);
     }
 }

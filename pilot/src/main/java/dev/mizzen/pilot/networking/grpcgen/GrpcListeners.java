@@ -33,8 +33,14 @@ final class GrpcListeners {
     private GrpcListeners() {
     }
 
-    /** The listener for one requested name, or empty when it names no service this proxy may see. */
+    /**
+     * The listener for one requested name, or empty when it names no service this proxy may see; a gRPC
+     * server's inbound listener ({@link GrpcServerListeners}) for {@code xds.istio.io/grpc/lds/inbound/<ip>:<port>}.
+     */
     static Optional<XdsResource> build(String name, Proxy proxy, PushContext push) {
+        if (GrpcServerListeners.isServerListener(name)) {
+            return GrpcServerListeners.build(name, proxy, push);
+        }
         HostPort requested = HostPort.parse(name);
         Optional<Service> service = GrpcNames.resolveService(requested.host(), proxy, push);
         if (service.isEmpty()) {

@@ -1,5 +1,7 @@
 package dev.mizzen.pilot.security.authn;
 
+import dev.mizzen.api.config.ChangeEvent;
+import dev.mizzen.api.config.ChangeListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -16,13 +18,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * istiod's JWKS cache: keys are fetched by istiod and inlined into the jwt_authn filter, as Istio's
@@ -31,16 +34,17 @@ import java.util.function.Consumer;
  * <p>
  * {@link #jwks} never does I/O: generators call it while building config. A miss (or a failed entry whose
  * retry is due) schedules a fetch on the executor and answers {@link FakeJwks} for now; when the keys of a
- * URI change (first fetch, rotation) {@code onKeysChanged} is called with the URI, so the caller can request
- * a push. A failed refresh keeps the last good keys. Responses are bounded ({@code maxResponseBytes}), the
+ * URI change (first fetch, rotation) its listeners hear a {@link ChangeEvent.JwksChanged}: the push controller
+ * listens, as it listens to the config store and the registry, and pushes the new keys. A failed refresh keeps the last good keys. Responses are bounded ({@code maxResponseBytes}), the
  * cache too ({@code maxEntries}; entries unused for {@code evictAfterUnused} are dropped at the next refresh).
  * One log line per URI each time it starts failing, one when it recovers.
  * <p>
  * Concurrency: entries live in a ConcurrentHashMap; their fields are volatile and written only by fetch tasks,
- * which run on the single-threaded executor the caller gives (so fetches of one URI never overlap); generator
- * threads only read them and stamp {@code lastUsed}.
+ * which run on the single-threaded executor the caller gives (so fetches of one URI never overlap); the push
+ * thread only reads them (into a {@link JwksSnapshot}) and stamps {@code lastUsed}. Listeners are called on the
+ * executor's thread.
  */
-public final class JwksResolver implements JwksSource, AutoCloseable {
+public final class JwksResolver implements JwksCache, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JwksResolver.class);
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -82,26 +86,23 @@ public final class JwksResolver implements JwksSource, AutoCloseable {
     private final HttpClient client;
     private final ScheduledExecutorService executor;
     private final Clock clock;
-    private final Consumer<String> onKeysChanged;
+    private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicBoolean fullWarned = new AtomicBoolean();
 
-    private JwksResolver(Settings settings, HttpClient client, ScheduledExecutorService executor, Clock clock,
-                         Consumer<String> onKeysChanged) {
+    private JwksResolver(Settings settings, HttpClient client, ScheduledExecutorService executor, Clock clock) {
         this.settings = settings;
         this.client = client;
         this.executor = executor;
         this.clock = clock;
-        this.onKeysChanged = onKeysChanged;
     }
 
     /**
      * A resolver that refreshes every {@code refreshInterval} on the executor (give it a single thread; the
      * resolver does not own it). The client should have a connect timeout.
      */
-    public static JwksResolver start(Settings settings, HttpClient client, ScheduledExecutorService executor, Clock clock,
-                                     Consumer<String> onKeysChanged) {
-        JwksResolver resolver = new JwksResolver(settings, client, executor, clock, onKeysChanged);
+    public static JwksResolver start(Settings settings, HttpClient client, ScheduledExecutorService executor, Clock clock) {
+        JwksResolver resolver = new JwksResolver(settings, client, executor, clock);
         long period = settings.refreshInterval().toMillis();
         executor.scheduleWithFixedDelay(resolver::refreshAll, period, period, TimeUnit.MILLISECONDS);
         return resolver;
@@ -114,8 +115,13 @@ public final class JwksResolver implements JwksSource, AutoCloseable {
     }
 
     @Override
+    public void addListener(ChangeListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
     public String jwks(String issuer, String jwksUri) {
-        String key = jwksUri.isEmpty() ? "issuer:" + issuer : jwksUri;
+        String key = JwksSnapshot.key(issuer, jwksUri);
         Instant now = clock.instant();
         Entry entry = entries.get(key);
         if (entry == null) {
@@ -178,7 +184,9 @@ public final class JwksResolver implements JwksSource, AutoCloseable {
             }
             entry.failing = false;
             if (!body.equals(previous)) {
-                onKeysChanged.accept(entry.uri.isEmpty() ? entry.issuer : entry.uri);
+                ChangeEvent changed = new ChangeEvent.JwksChanged(entry.issuer, entry.uri,
+                        previous == null ? ChangeEvent.Type.ADDED : ChangeEvent.Type.UPDATED);
+                listeners.forEach(l -> l.onChange(changed));
             }
         } catch (IOException | RuntimeException e) {
             entry.nextAttempt = clock.instant().plus(settings.retryInterval());

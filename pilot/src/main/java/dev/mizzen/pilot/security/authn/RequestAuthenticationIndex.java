@@ -1,6 +1,7 @@
 package dev.mizzen.pilot.security.authn;
 
 import dev.mizzen.api.config.Config;
+import dev.mizzen.api.config.ConfigKey;
 import dev.mizzen.api.security.RequestAuthentication;
 import dev.mizzen.pilot.security.authz.AuthorizationPolicyIndex;
 import dev.mizzen.pilot.security.authz.PolicyAttachment;
@@ -39,6 +40,22 @@ public final class RequestAuthenticationIndex {
         byNamespace.replaceAll((ns, list) -> List.copyOf(list));
         return new RequestAuthenticationIndex(rootNamespace == null || rootNamespace.isEmpty()
                 ? AuthorizationPolicyIndex.DEFAULT_ROOT_NAMESPACE : rootNamespace, Map.copyOf(byNamespace));
+    }
+
+    /** Every RequestAuthentication. */
+    public List<Config<RequestAuthentication>> all() {
+        return byNamespace.values().stream().flatMap(List::stream).toList();
+    }
+
+    /** True when the RequestAuthentication with this key exists here and applies to the workload. */
+    public boolean appliesTo(ConfigKey key, Workload workload) {
+        if (!key.namespace().equals(rootNamespace) && !key.namespace().equals(workload.namespace())) {
+            return false;
+        }
+        return byNamespace.getOrDefault(key.namespace(), List.of()).stream()
+                .filter(p -> p.name().equals(key.name()))
+                .anyMatch(p -> PolicyAttachment.attaches(workload, p.namespace(), p.spec().selector(),
+                        p.spec().targetRef(), p.spec().targetRefs()));
     }
 
     /** The RequestAuthentications that apply to the workload: root namespace first, then its own. */

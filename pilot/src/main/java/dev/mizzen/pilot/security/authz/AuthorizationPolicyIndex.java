@@ -1,6 +1,7 @@
 package dev.mizzen.pilot.security.authz;
 
 import dev.mizzen.api.config.Config;
+import dev.mizzen.api.config.ConfigKey;
 import dev.mizzen.api.security.AuthorizationPolicy;
 
 import java.util.ArrayList;
@@ -52,6 +53,25 @@ public final class AuthorizationPolicyIndex {
 
     public String rootNamespace() {
         return rootNamespace;
+    }
+
+    /** Every policy, by namespace, each namespace in Istio's order. */
+    public List<Config<AuthorizationPolicy>> all() {
+        return byNamespace.values().stream().flatMap(List::stream).toList();
+    }
+
+    /**
+     * True when the policy with this key exists here and applies to the workload (what a change of it can
+     * concern): the same test {@link #forWorkload} makes, for one policy.
+     */
+    public boolean appliesTo(ConfigKey key, Workload workload) {
+        if (!key.namespace().equals(rootNamespace) && !key.namespace().equals(workload.namespace())) {
+            return false;
+        }
+        return byNamespace.getOrDefault(key.namespace(), List.of()).stream()
+                .filter(p -> p.name().equals(key.name()))
+                .anyMatch(p -> AuthzAction.of(p.spec().action()).isPresent() && PolicyAttachment.attaches(workload,
+                        p.namespace(), p.spec().selector(), p.spec().targetRef(), p.spec().targetRefs()));
     }
 
     /** The policies that apply to the workload, grouped by action in Istio's order. */

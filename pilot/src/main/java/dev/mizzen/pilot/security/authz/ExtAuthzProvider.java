@@ -56,6 +56,13 @@ public record ExtAuthzProvider(String name, Kind kind, String service, int port,
         return new ExtAuthzProvider(name, Kind.GRPC, service, port, null, null, null, null, null, null, null, null, null);
     }
 
+    /** The same provider with its service resolved to the authorizer's host name (see the push context). */
+    public ExtAuthzProvider withService(String host) {
+        return new ExtAuthzProvider(name, kind, host, port, timeout, failureMode, statusOnError, pathPrefix,
+                includeRequestHeadersInCheck, includeAdditionalHeadersInCheck, headersToUpstreamOnAllow,
+                headersToDownstreamOnDeny, includeRequestBody);
+    }
+
     public ExtAuthzProvider withTimeout(Duration value) {
         return new ExtAuthzProvider(name, kind, service, port, value, failureMode, statusOnError, pathPrefix,
                 includeRequestHeadersInCheck, includeAdditionalHeadersInCheck, headersToUpstreamOnAllow,

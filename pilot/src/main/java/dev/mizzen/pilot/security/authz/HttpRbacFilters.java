@@ -15,8 +15,10 @@ import java.util.TreeMap;
  * The authorization HTTP filters of one workload's HTTP chains (sidecar inbound, gateway, proxyless gRPC
  * server), in the order Envoy must run them: CUSTOM ({@code envoy.filters.http.rbac} with the CUSTOM rules as
  * shadow rules, then {@code envoy.filters.http.ext_authz}), then AUDIT, DENY and ALLOW as one
- * {@code envoy.filters.http.rbac} each (Istio's {@code BuildHTTP}). Put them after the jwt_authn filter
- * ({@code JwtAuthnFilter}) and before the router. No policy: no filter, everything is allowed. Pure.
+ * {@code envoy.filters.http.rbac} each (Istio's {@code BuildHTTP}). Istio's HTTP connection manager runs its
+ * CUSTOM builder before the jwt_authn filter ({@code JwtAuthnFilter}) and the others after it, all before the
+ * router: {@code SecurityFilters} builds the CUSTOM and the local filters apart to put them there. No policy: no
+ * filter, everything is allowed. Pure.
  *
  * <pre>
  * AuthzFilters&lt;HttpFilter&gt; f = HttpRbacFilters.build(index.forWorkload(workload), options);
@@ -25,6 +27,11 @@ import java.util.TreeMap;
 public final class HttpRbacFilters {
     public static final String RBAC_FILTER = "envoy.filters.http.rbac";
     public static final String EXT_AUTHZ_FILTER = "envoy.filters.http.ext_authz";
+    /**
+     * The DENY filter of a proxyless gRPC server, named as Istio's gRPC generator names it: grpc-java rejects an
+     * HTTP connection manager whose filters share a name.
+     */
+    public static final String PROXYLESS_DENY_FILTER = RBAC_FILTER + ".DENY";
 
     private HttpRbacFilters() {
     }
@@ -87,8 +94,8 @@ public final class HttpRbacFilters {
     }
 
     /**
-     * grpc-java's RBAC filter: DENY then ALLOW, enforced rules only, names as Istio's gRPC generator writes
-     * them. Dry-run and AUDIT policies are left out (nothing there would log them); CUSTOM rules, which
+     * grpc-java's RBAC filter: DENY then ALLOW, enforced rules only, filter and policy names as Istio's gRPC
+     * generator writes them ({@value #PROXYLESS_DENY_FILTER}, then {@value #RBAC_FILTER}). Dry-run and AUDIT policies are left out (nothing there would log them); CUSTOM rules, which
      * grpc-java cannot send to an authorizer, deny what they match.
      */
     private static void proxyless(WorkloadPolicies policies, AuthzOptions options, List<HttpFilter> out,
@@ -111,8 +118,9 @@ public final class HttpRbacFilters {
             RBAC.Action rbacAction = action == AuthzAction.DENY ? RBAC.Action.DENY : RBAC.Action.ALLOW;
             RbacRules rules = RbacRules.build(enforced, action, rbacAction, RuleTarget.PROXYLESS_GRPC,
                     options.trustDomains(), RbacRules.Naming.PROXYLESS, warnings);
-            out.add(filter(RBAC_FILTER, Any.pack(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.newBuilder()
-                    .setRules(rules.rules()).build())));
+            out.add(filter(action == AuthzAction.DENY ? PROXYLESS_DENY_FILTER : RBAC_FILTER,
+                    Any.pack(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.newBuilder()
+                            .setRules(rules.rules()).build())));
         }
     }
 

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.mizzen.api.config.ChangeEvent;
 import dev.mizzen.pilot.security.SecurityFixtures.Issuer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,7 +103,10 @@ class JwksResolverTest {
 
     private JwksResolver resolver(JwksResolver.Settings settings) {
         HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(2)).build();
-        return JwksResolver.start(settings, client, executor, Clock.systemUTC(), changed::add);
+        JwksResolver resolver = JwksResolver.start(settings, client, executor, Clock.systemUTC());
+        // what the push controller hears: the URI whose keys changed
+        resolver.addListener(e -> changed.add(((ChangeEvent.JwksChanged) e).jwksUri()));
+        return resolver;
     }
 
     private String uri() {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Answers "where does this request go" over the xDS config of one Envoy proxy, as Istio's simulation
@@ -24,8 +25,10 @@ import java.util.Optional;
  * Result r = sim.call(Request.http("10.96.0.20", 9080).withAuthority("reviews:9080").withHeader("end-user", "jason"));
  * assertEquals("outbound|9080|v2|reviews.default.svc.cluster.local", r.cluster(), r.describe());
  * </pre>
- * Not modelled: RBAC and other network filters before the terminal one, HTTP filters other than fault,
- * scoped routes, the unified matcher API, load balancing itself. Immutable and thread-safe.
+ * {@link #secured} also runs the chain's security filters (jwt_authn, RBAC, ext_authz, network RBAC) on the
+ * request first, as {@link SecurityFilterChain} does. Not modelled: other network filters before the terminal
+ * one, HTTP filters other than those and fault, scoped routes, the unified matcher API, load balancing itself.
+ * Immutable and thread-safe.
  */
 public final class Simulation {
     private static final String HCM = "envoy.filters.network.http_connection_manager";
@@ -59,6 +62,51 @@ public final class Simulation {
             return trace.result(request, missingCluster(trace));
         } catch (SimulationStop stop) {
             return trace.result(request, stop.failure());
+        }
+    }
+
+    /**
+     * A request through the security filters of the filter chain it reaches, then routed as {@link #call} routes
+     * it. The decision is null when the connection never reached a chain's filters (no listener, no chain, a TLS
+     * mismatch: see the result's failure).
+     *
+     * @param peer       the URI SAN of the client's certificate; used only when the request is mutual TLS
+     * @param authorizer what an ext_authz server answers
+     */
+    public Secured secured(Request request, String peer, Predicate<SecurityRequest> authorizer) {
+        Result routed = call(request);
+        try {
+            ListenerSelector.Accepted accepted = ListenerSelector.select(config, request);
+            FilterChainSelector.Selected selected = FilterChainSelector.select(accepted.listener(), accepted.connection());
+            checkTls(selected.chain(), request);
+            SecurityRequest security = new SecurityRequest(request.protocol(),
+                    request.tls() == TlsMode.MTLS ? peer : null, request.sourceAddress(), request.sourceAddress(),
+                    accepted.connection().localAddress(), accepted.connection().localPort(), request.sni(),
+                    request.method(), request.path(), request.authority(), request.headers());
+            for (Filter filter : selected.chain().getFiltersList()) {
+                Optional<HttpConnectionManager> hcm = TypedConfigs.unpack(filter.getTypedConfig(), HttpConnectionManager.class);
+                if (hcm.isPresent()) {
+                    return new Secured(accepted.listener().getName(), selected.name(),
+                            SecurityFilterChain.http(hcm.get().getHttpFiltersList(), security, authorizer), routed);
+                }
+            }
+            return new Secured(accepted.listener().getName(), selected.name(),
+                    SecurityFilterChain.tcp(selected.chain().getFiltersList(), security, authorizer), routed);
+        } catch (SimulationStop stop) {
+            return new Secured(null, null, null, routed);
+        }
+    }
+
+    /** What {@link #secured} saw: the listener and chain, the security decision, and the routing. */
+    public record Secured(String listener, String chain, SecurityDecision decision, Result result) {
+        /** 200 allowed, 401 or 403 refused by the filters, 0 when the connection got no chain. */
+        public int status() {
+            return decision == null ? 0 : decision.status();
+        }
+
+        @Override
+        public String toString() {
+            return decision == null ? "no chain: " + result : "listener " + listener + " > chain " + chain + ": " + decision;
         }
     }
 

@@ -8,8 +8,10 @@ import dev.mizzen.pilot.model.PushContext;
 import dev.mizzen.pilot.networking.envoy.EnvoyNames;
 import dev.mizzen.pilot.networking.envoy.TlsContexts;
 import dev.mizzen.pilot.networking.envoy.listener.Filters;
+import dev.mizzen.pilot.networking.envoy.listener.SecurityFilters;
 import dev.mizzen.pilot.networking.route.RouteContext;
 import dev.mizzen.pilot.networking.route.RouteTranslator;
+import dev.mizzen.pilot.security.authz.ProxyKind;
 import dev.mizzen.pilot.xds.XdsResource;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
@@ -32,7 +34,9 @@ import java.util.TreeMap;
  * share one chain routed by {@code http.<port>}; servers that terminate TLS get a chain each, matched by
  * SNI; PASSTHROUGH servers forward by SNI to the destinations of bound TLS routes; TCP servers forward
  * per the bound TCP routes. A server whose {@code credentialName} the gateway may not receive (it connected
- * without an identity, or its service account may not read Secrets) is left out. Pure.
+ * without an identity, or its service account may not read Secrets) is left out. The AuthorizationPolicies and
+ * RequestAuthentications that select the gateway's pods guard every chain, as Istio applies them to gateways:
+ * HTTP filters before the others, network filters before tcp_proxy ({@link SecurityFilters}). Pure.
  */
 public final class GatewayListeners {
     private GatewayListeners() {
@@ -44,12 +48,13 @@ public final class GatewayListeners {
             byPort.computeIfAbsent(GatewayServers.listenPort(s, proxy, push), p -> new ArrayList<>()).add(s);
         }
         List<Listener> out = new ArrayList<>();
-        byPort.forEach((port, servers) -> listener(port, servers, proxy, push).ifPresent(out::add));
+        SecurityFilters security = SecurityFilters.of(proxy, push, ProxyKind.GATEWAY);
+        byPort.forEach((port, servers) -> listener(port, servers, proxy, push, security).ifPresent(out::add));
         return out;
     }
 
     private static java.util.Optional<Listener> listener(int port, List<GatewayIndex.GatewayServer> servers, Proxy proxy,
-                                                         PushContext push) {
+                                                         PushContext push, SecurityFilters security) {
         Listener.Builder listener = Listener.newBuilder()
                 .setName("0.0.0.0_" + port)
                 .setAddress(Address.newBuilder().setSocketAddress(SocketAddress.newBuilder().setAddress("0.0.0.0").setPortValue(port)))
@@ -68,11 +73,11 @@ public final class GatewayListeners {
                 if (matches.add(match)) {
                     listener.addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match)
                             .setTransportSocket(TlsContexts.tls(GatewayTls.of(server.tls())))
-                            .addFilters(GatewayServers.protocol(server).isTcp() && !GatewayServers.protocol(server).isHttp()
+                            .addAllFilters(GatewayServers.protocol(server).isTcp() && !GatewayServers.protocol(server).isHttp()
                                     && !"HTTPS".equalsIgnoreCase(server.port().protocol())
-                                    ? tcpFilter(s, proxy, push, statPrefix)
-                                    : Filters.gatewayHttp(statPrefix,
-                                            GatewayServers.httpsRouteName(s))));
+                                    ? security.beforeTcp(tcpFilter(s, proxy, push, statPrefix))
+                                    : List.of(Filters.gatewayHttp(statPrefix,
+                                            GatewayServers.httpsRouteName(s), security.http()))));
                 }
                 inspectsTls = true;
             } else if (GatewayServers.passesTlsThrough(server)) {
@@ -83,7 +88,8 @@ public final class GatewayListeners {
                         FilterChainMatch match = FilterChainMatch.newBuilder().addAllServerNames(sni).setTransportProtocol("tls").build();
                         if (!route.route().isEmpty() && matches.add(match)) {
                             listener.addFilterChains(FilterChain.newBuilder().setFilterChainMatch(match)
-                                    .addFilters(tcpProxy(statPrefix, route.route(), binding.virtualService().config(), ctx)));
+                                    .addAllFilters(security.beforeTcp(tcpProxy(statPrefix, route.route(),
+                                            binding.virtualService().config(), ctx))));
                         }
                     }
                 }
@@ -92,13 +98,13 @@ public final class GatewayListeners {
                 if (!plainHttp) {
                     listener.addFilterChains(FilterChain.newBuilder().addFilters(
                             Filters.gatewayHttp(statPrefix,
-                                    GatewayServers.httpRouteName(server.port().number()))));
+                                    GatewayServers.httpRouteName(server.port().number()), security.http())));
                     plainHttp = true;
                 }
             } else if (matches.add(FilterChainMatch.getDefaultInstance())) {
                 Filter tcp = tcpFilter(s, proxy, push, statPrefix);
                 if (tcp != null) {
-                    listener.addFilterChains(FilterChain.newBuilder().addFilters(tcp));
+                    listener.addFilterChains(FilterChain.newBuilder().addAllFilters(security.beforeTcp(tcp)));
                 }
             }
         }

@@ -51,11 +51,15 @@ public final class Filters {
                 .build());
     }
 
-    /** HTTP at a gateway: the client's address is the real remote address. */
-    public static Filter gatewayHttp(String statPrefix, String routeName) {
+    /**
+     * HTTP at a gateway: the client's address is the real remote address. The gateway's security filters
+     * ({@link SecurityFilters#http}) come first.
+     */
+    public static Filter gatewayHttp(String statPrefix, String routeName, List<HttpFilter> security) {
         return hcm(HttpConnectionManager.newBuilder()
                 .setStatPrefix(statPrefix)
                 .setRds(Rds.newBuilder().setConfigSource(ConfigSources.ads()).setRouteConfigName(routeName))
+                .addAllHttpFilters(security)
                 .addAllHttpFilters(List.of(CORS, FAULT, ROUTER))
                 .setUseRemoteAddress(BoolValue.of(true))
                 .setNormalizePath(BoolValue.of(true))
@@ -63,11 +67,15 @@ public final class Filters {
                 .build());
     }
 
-    /** HTTP into the workload: an inline route to its inbound cluster; the peer's identity is forwarded. */
-    static Filter inboundHttp(String statPrefix, RouteConfiguration routes) {
+    /**
+     * HTTP into the workload: an inline route to its inbound cluster; the peer's identity is forwarded. The
+     * workload's security filters ({@link SecurityFilters#http}) run before the router.
+     */
+    static Filter inboundHttp(String statPrefix, RouteConfiguration routes, List<HttpFilter> security) {
         return hcm(HttpConnectionManager.newBuilder()
                 .setStatPrefix(statPrefix)
                 .setRouteConfig(routes)
+                .addAllHttpFilters(security)
                 .addHttpFilters(ROUTER)
                 .setUseRemoteAddress(BoolValue.of(false))
                 .setNormalizePath(BoolValue.of(true))
