@@ -1,5 +1,7 @@
-package dev.mizzen.istiod.testing;
+package dev.mizzen.demo.testing;
 
+import dev.mizzen.citadel.pki.Pem;
+import dev.mizzen.istiod.testing.WorkloadCertificate;
 import io.grpc.ChannelCredentials;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.xds.XdsCredentialsProvider;
@@ -7,6 +9,8 @@ import io.grpc.xds.XdsCredentialsProvider;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -25,6 +29,24 @@ public final class TestTlsXdsCredentialsProvider extends XdsCredentialsProvider 
                     .keyManager(file(config, "certificate_file"), file(config, "private_key_file"))
                     .trustManager(file(config, "ca_certificate_file"))
                     .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes {@code workload}'s chain, key and roots into {@code dir} and returns the {@code channel_creds} entry
+     * of an xDS bootstrap that uses them.
+     */
+    public static Map<String, Object> bootstrapCredentials(WorkloadCertificate workload, Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path cert = Files.writeString(dir.resolve("cert-chain.pem"), Pem.encode(workload.certificate().tlsChain()));
+            Path key = Files.writeString(dir.resolve("key.pem"), Pem.encode(workload.keys().getPrivate()));
+            Path roots = Files.writeString(dir.resolve("root-cert.pem"), workload.rootsPem());
+            return Map.of("type", NAME, "config", Map.of(
+                    "certificate_file", cert.toString(), "private_key_file", key.toString(),
+                    "ca_certificate_file", roots.toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

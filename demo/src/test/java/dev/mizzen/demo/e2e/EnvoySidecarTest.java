@@ -1,7 +1,7 @@
-package dev.mizzen.istiod.e2e;
+package dev.mizzen.demo.e2e;
 
-import dev.mizzen.istiod.testing.FakeEnvoy;
-import dev.mizzen.istiod.testing.MeshFixture;
+import dev.mizzen.demo.testing.FakeEnvoy;
+import dev.mizzen.demo.testing.MeshFixture;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;

@@ -1,7 +1,7 @@
-package dev.mizzen.istiod.e2e;
+package dev.mizzen.demo.e2e;
 
-import dev.mizzen.istiod.demo.Workload;
-import dev.mizzen.istiod.testing.MeshFixture;
+import dev.mizzen.demo.Workload;
+import dev.mizzen.demo.testing.MeshFixture;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

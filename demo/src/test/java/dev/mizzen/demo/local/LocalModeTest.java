@@ -1,13 +1,16 @@
-package dev.mizzen.istiod.local;
+package dev.mizzen.demo.local;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.mizzen.istiod.IstiodServer;
-import dev.mizzen.istiod.IstiodSettings;
-import dev.mizzen.istiod.demo.Bookinfo;
-import dev.mizzen.istiod.demo.ProxylessClient;
-import dev.mizzen.istiod.testing.MeshFixture;
+import dev.mizzen.demo.Bookinfo;
+import dev.mizzen.demo.ProxylessClient;
+import dev.mizzen.demo.testing.MeshFixture;
+import dev.mizzen.istiod.local.LocalApiServer;
+import dev.mizzen.istiod.local.LocalManifests;
+import dev.mizzen.istiod.local.ManifestApplier;
+import dev.mizzen.istiod.testing.TestIstiod;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +48,7 @@ class LocalModeTest {
                  LocalManifests manifests = new LocalManifests(dir, new ManifestApplier(api.client()))) {
                 manifests.loadAll();
                 manifests.watch();
-                try (IstiodServer istiod = IstiodServer.start(MeshFixture.settings(), api.client());
+                try (IstiodServer istiod = IstiodServer.start(TestIstiod.settings(), api.client());
                      ProxylessClient client = ProxylessClient.isolated(MeshFixture.bootstrap(istiod, "client", "default"))) {
                     await().atMost(MeshFixture.TIMEOUT).ignoreExceptions().until(() ->
                             client.tally("reviews:9080", Map.of(), 10).keySet().equals(Set.of("reviews v3")));

@@ -1,12 +1,12 @@
-package dev.mizzen.istiod.e2e;
+package dev.mizzen.demo.e2e;
 
 import dev.mizzen.istiod.Istiod;
-import dev.mizzen.istiod.demo.Bookinfo;
-import dev.mizzen.istiod.demo.ProxylessClient;
+import dev.mizzen.demo.Bookinfo;
+import dev.mizzen.demo.ProxylessClient;
 import dev.mizzen.istiod.local.LocalApiServer;
 import dev.mizzen.istiod.local.ManifestApplier;
 import dev.mizzen.istiod.local.Manifests;
-import dev.mizzen.istiod.testing.MeshFixture;
+import dev.mizzen.demo.testing.MeshFixture;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.mizzen.istiod.demo;
+package dev.mizzen.demo;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,4 +1,4 @@
-package dev.mizzen.istiod.demo;
+package dev.mizzen.demo;
 
 import dev.mizzen.api.config.ConfigKey;
 import dev.mizzen.api.config.ConfigKind;
@@ -7,6 +7,7 @@ import dev.mizzen.istiod.IstiodSettings;
 import dev.mizzen.istiod.local.LocalApiServer;
 import dev.mizzen.istiod.local.ManifestApplier;
 import dev.mizzen.istiod.local.Manifests;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,11 +24,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code istiod demo}: istiod in local mode serving Bookinfo's shape to a proxyless gRPC client, while
- * Istio's own Bookinfo traffic-management samples are applied one after the other; after each, a table of
- * which version answered the client's calls.
+ * The demo, {@code java -jar demo/target/mizzen-demo.jar [--calls N]}: istiod in local mode serving Bookinfo's
+ * shape to a proxyless gRPC client, while Istio's own Bookinfo traffic-management samples are applied one after
+ * the other; after each, a table of which version answered the client's calls.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "mizzen-demo", mixinStandardHelpOptions = true,
         description = "Run istiod locally with Bookinfo stand-ins and show how Istio's samples steer gRPC calls.")
 public final class DemoCommand implements Callable<Integer> {
     /** The samples, in the order of Istio's traffic-management tasks, and what each one does. */
@@ -41,6 +42,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--calls", defaultValue = "100", description = "Calls per row of each table (default ${DEFAULT-VALUE}).")
     int calls;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DemoCommand()).execute(args));
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -1,4 +1,4 @@
-package dev.mizzen.istiod.demo;
+package dev.mizzen.demo;
 
 import dev.mizzen.api.config.ConfigKey;
 import dev.mizzen.istiod.IstiodServer;

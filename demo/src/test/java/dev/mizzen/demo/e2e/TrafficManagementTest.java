@@ -1,11 +1,11 @@
-package dev.mizzen.istiod.e2e;
+package dev.mizzen.demo.e2e;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.mizzen.galley.config.KubeConfigStore;
-import dev.mizzen.istiod.demo.ProxylessClient;
-import dev.mizzen.istiod.testing.MeshFixture;
+import dev.mizzen.demo.ProxylessClient;
+import dev.mizzen.demo.testing.MeshFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

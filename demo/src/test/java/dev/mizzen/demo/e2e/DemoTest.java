@@ -1,6 +1,6 @@
-package dev.mizzen.istiod.e2e;
+package dev.mizzen.demo.e2e;
 
-import dev.mizzen.istiod.demo.DemoCommand;
+import dev.mizzen.demo.DemoCommand;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

@@ -1,18 +1,18 @@
-package dev.mizzen.istiod.testing;
+package dev.mizzen.demo.testing;
 
 import dev.mizzen.api.config.ConfigKey;
 import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.istiod.IstiodServer;
-import dev.mizzen.istiod.IstiodSettings;
-import dev.mizzen.istiod.demo.Bookinfo;
-import dev.mizzen.istiod.demo.Convergence;
-import dev.mizzen.istiod.demo.ProxylessClient;
+import dev.mizzen.istiod.testing.TestIstiod;
+import dev.mizzen.istiod.testing.WorkloadCertificate;
+import dev.mizzen.demo.Bookinfo;
+import dev.mizzen.demo.Convergence;
+import dev.mizzen.demo.ProxylessClient;
 import dev.mizzen.istiod.local.LocalApiServer;
 import dev.mizzen.istiod.local.ManifestApplier;
 import dev.mizzen.istiod.local.Manifests;
 import dev.mizzen.pilot.xds.ConnectionStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import dev.mizzen.citadel.CitadelSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * client (grpc-java's xDS client) in the default namespace. Closing it asserts that no proxy NACKed anything.
  */
 public final class MeshFixture implements AutoCloseable {
-    public static final Duration TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration TIMEOUT = TestIstiod.TIMEOUT;
 
     private final LocalApiServer api;
     private final IstiodServer istiod;
@@ -51,7 +51,7 @@ public final class MeshFixture implements AutoCloseable {
 
     public static MeshFixture start() throws IOException {
         LocalApiServer api = LocalApiServer.start();
-        IstiodServer istiod = IstiodServer.start(settings(), api.client());
+        IstiodServer istiod = IstiodServer.start(TestIstiod.settings(), api.client());
         Bookinfo bookinfo = Bookinfo.start();
         bookinfo.register(api.client());
         ProxylessClient client = ProxylessClient.isolated(bootstrap(istiod, "test-client", "default"));
@@ -60,18 +60,6 @@ public final class MeshFixture implements AutoCloseable {
             client.tally(app + ":" + Bookinfo.SERVICE_PORT, Map.of(), 1);
         }
         return new MeshFixture(api, istiod, bookinfo, client);
-    }
-
-    /**
-     * istiod for tests: free ports on loopback, and a serving certificate that also names {@code localhost}, the
-     * name test clients reach the authenticated port by (a cluster's agents use {@code istiod.istio-system.svc}).
-     */
-    public static IstiodSettings settings() {
-        IstiodSettings defaults = IstiodSettings.defaults().withEphemeralPorts();
-        List<String> names = new ArrayList<>(defaults.citadel().serving().dnsNames());
-        names.add("localhost");
-        return defaults.withCitadel(defaults.citadel().withServing(new CitadelSettings.ServingSettings(names,
-                defaults.citadel().serving().validity(), defaults.citadel().serving().renewAtPercent())));
     }
 
     /**
@@ -88,7 +76,8 @@ public final class MeshFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        Map<String, Object> credentials = WorkloadCertificate.issue(istiod, namespace, "default").bootstrapCredentials(certs);
+        Map<String, Object> credentials = TestTlsXdsCredentialsProvider.bootstrapCredentials(
+                WorkloadCertificate.issue(istiod, namespace, "default"), certs);
         bootstrap.put("xds_servers", List.of(Map.of("server_uri", "localhost:" + istiod.secureXdsPort(),
                 "channel_creds", List.of(credentials), "server_features", List.of("xds_v3"))));
         return bootstrap;

@@ -1,4 +1,4 @@
-package dev.mizzen.istiod.testing;
+package dev.mizzen.demo.testing;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -14,6 +14,7 @@ import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import dev.mizzen.istiod.IstiodServer;
+import dev.mizzen.istiod.testing.WorkloadCertificate;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;

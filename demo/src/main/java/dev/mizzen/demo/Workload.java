@@ -1,4 +1,4 @@
-package dev.mizzen.istiod.demo;
+package dev.mizzen.demo;
 
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
