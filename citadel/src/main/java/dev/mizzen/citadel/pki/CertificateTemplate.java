@@ -16,8 +16,11 @@ import java.util.List;
 public record CertificateTemplate(X500Name subject, PublicKey publicKey, Instant notBefore, Instant notAfter,
                                   Purpose purpose, List<String> uriSans, List<String> dnsSans) {
 
-    /** What the key may do: sign certificates (a CA) or authenticate TLS peers in either role (a leaf). */
-    public enum Purpose { CA, LEAF }
+    /**
+     * What the key may do: sign certificates (a CA), authenticate TLS peers in either role (a leaf), or only
+     * serve TLS (a server certificate standing alone, self-signed).
+     */
+    public enum Purpose { CA, LEAF, SERVER }
 
     public CertificateTemplate {
         if (!notAfter.isAfter(notBefore)) {
@@ -38,6 +41,15 @@ public record CertificateTemplate(X500Name subject, PublicKey publicKey, Instant
 
     public static CertificateTemplate server(List<String> dnsNames, PublicKey key, Instant notBefore, Instant notAfter) {
         return new CertificateTemplate(emptySubject(), key, notBefore, notAfter, Purpose.LEAF, List.of(), dnsNames);
+    }
+
+    /** A certificate that only serves TLS, as a server names itself when no CA issues its certificate. */
+    public static CertificateTemplate standaloneServer(List<String> dnsNames, PublicKey key, Instant notBefore,
+                                                       Instant notAfter) {
+        if (dnsNames.isEmpty()) {
+            throw new IllegalArgumentException("a serving certificate needs at least one DNS name");
+        }
+        return new CertificateTemplate(emptySubject(), key, notBefore, notAfter, Purpose.SERVER, List.of(), dnsNames);
     }
 
     public static X500Name emptySubject() {
