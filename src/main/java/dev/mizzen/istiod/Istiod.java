@@ -2,7 +2,6 @@ package dev.mizzen.istiod;
 
 import dev.mizzen.citadel.CitadelSettings;
 import dev.mizzen.citadel.pki.KeyType;
-import dev.mizzen.istiod.demo.DemoCommand;
 import dev.mizzen.istiod.webhook.WebhookOptions;
 import dev.mizzen.istiod.local.LocalApiServer;
 import dev.mizzen.istiod.local.LocalManifests;
@@ -31,8 +30,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "istiod", mixinStandardHelpOptions = true, versionProvider = Istiod.Version.class,
         description = "Mizzen's istiod: an Istio-compatible control plane.",
-        subcommands = {DemoCommand.class, dev.mizzen.istiod.cli.ValidateCommand.class,
-                dev.mizzen.istiod.cli.KubeInjectCommand.class})
+        subcommands = {dev.mizzen.istiod.cli.ValidateCommand.class, dev.mizzen.istiod.cli.KubeInjectCommand.class})
 public final class Istiod implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Istiod.class);
 

@@ -1,5 +1,6 @@
 package dev.mizzen.istiod;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.mizzen.api.admission.AdmissionController;
 import dev.mizzen.citadel.Citadel;
 import dev.mizzen.citadel.pki.Pem;
@@ -57,7 +58,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * istiod wired together: the CA signs istiod's own certificate and workloads'; the config store and service
@@ -236,13 +236,9 @@ public final class IstiodServer implements AutoCloseable {
                 named(prefix));
     }
 
+    /** Daemon threads named {@code prefix-0}, {@code prefix-1}, ... */
     private static ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        return new ThreadFactoryBuilder().setNameFormat(prefix + "-%d").setDaemon(true).build();
     }
 
     public int xdsPort() {

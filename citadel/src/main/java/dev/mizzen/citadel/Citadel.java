@@ -1,5 +1,6 @@
 package dev.mizzen.citadel;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.mizzen.citadel.authn.ClientCertificateAuthenticator;
 import dev.mizzen.api.kube.KubeInformers;
 import dev.mizzen.citadel.authn.CachingAuthenticator;
@@ -15,7 +16,7 @@ import dev.mizzen.citadel.rootcert.RootCertPublisher;
 import dev.mizzen.citadel.rootcert.RootRotator;
 import dev.mizzen.citadel.rootcert.SelfSignedRoot;
 import dev.mizzen.citadel.server.CaMetrics;
-import dev.mizzen.citadel.server.CaRootsTrustManager;
+import dev.mizzen.citadel.server.CaRootsTrust;
 import dev.mizzen.citadel.server.CertificateRequestHandler;
 import dev.mizzen.citadel.server.IstioCertificateGrpcService;
 import dev.mizzen.citadel.servingcert.ServingCertificateRotator;
@@ -26,7 +27,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
@@ -35,7 +36,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -60,12 +60,14 @@ public final class Citadel implements AutoCloseable {
     private final ScheduledExecutorService control;
     private final CallerAuthenticator authenticator;
     private final ExecutorService reviews;
+    private final X509ExtendedTrustManager clientTrust;
     private Optional<KubeInformers> ownInformers = Optional.empty();
 
     private Citadel(CertificateAuthority ca, IstioCertificateGrpcService service, CallerAuthenticator authenticator,
                     ServingCertificateRotator serving, RootCertPublisher publisher, Optional<RootRotator> rotator,
-                    ScheduledExecutorService control, ExecutorService reviews) {
+                    ScheduledExecutorService control, ExecutorService reviews, X509ExtendedTrustManager clientTrust) {
         this.ca = ca;
+        this.clientTrust = clientTrust;
         this.service = service;
         this.authenticator = authenticator;
         this.reviews = reviews;
@@ -95,11 +97,8 @@ public final class Citadel implements AutoCloseable {
      */
     public static Citadel start(CitadelSettings settings, KubernetesClient client, KubeInformers informers,
                                 MeterRegistry meters, Clock clock) {
-        ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "citadel-control");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(
+                new ThreadFactoryBuilder().setNameFormat("citadel-control").setDaemon(true).build());
         ExecutorService reviews = tokenReviewExecutor();
         try {
             Optional<SigningBundle> plugged = settings.pluginCertsDir().flatMap(PluggedCa::fromDirectory)
@@ -113,6 +112,8 @@ public final class Citadel implements AutoCloseable {
             CertificateAuthority ca = new CertificateAuthority(initial,
                     new ValidityPolicy(workloads.defaultValidity(), workloads.maxValidity(), ValidityPolicy.CLOCK_SKEW),
                     clock);
+            // before the other listeners: a client's certificate under a new root is trusted from the swap on
+            X509ExtendedTrustManager clientTrust = CaRootsTrust.following(ca);
             Gauge.builder("citadel_server_root_cert_expiry_timestamp",
                             ca, c -> c.bundle().signingRoot().getNotAfter().getTime() / 1000.0)
                     .description("The unix timestamp, in seconds, when the CA's root certificate will expire.")
@@ -139,7 +140,7 @@ public final class Citadel implements AutoCloseable {
                 r.start();
                 rotator = Optional.of(r);
             }
-            return new Citadel(ca, service, authenticator, serving, publisher, rotator, control, reviews);
+            return new Citadel(ca, service, authenticator, serving, publisher, rotator, control, reviews, clientTrust);
         } catch (RuntimeException e) {
             control.shutdownNow();
             reviews.shutdownNow();
@@ -152,13 +153,9 @@ public final class Citadel implements AutoCloseable {
      * is refused (UNAVAILABLE, the caller retries) instead of queueing without end.
      */
     private static ExecutorService tokenReviewExecutor() {
-        AtomicInteger n = new AtomicInteger();
         return new ThreadPoolExecutor(TOKEN_REVIEW_THREADS, TOKEN_REVIEW_THREADS, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(TOKEN_REVIEW_QUEUE), r -> {
-                    Thread t = new Thread(r, "citadel-token-review-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new ArrayBlockingQueue<>(TOKEN_REVIEW_QUEUE),
+                new ThreadFactoryBuilder().setNameFormat("citadel-token-review-%d").setDaemon(true).build());
     }
 
     /** The CA service ({@code istio.v1.auth.IstioCertificateService}) for istiod's TLS gRPC server on 15012. */
@@ -184,9 +181,12 @@ public final class Citadel implements AutoCloseable {
         return Pem.encode(ca.roots());
     }
 
-    /** For a TLS server's optional client authentication: trusts certificates of this CA's current roots. */
-    public X509TrustManager clientTrustManager() {
-        return new CaRootsTrustManager(ca::roots);
+    /**
+     * For a TLS server's optional client authentication: trusts certificates of this CA's current roots (one
+     * trust manager, updated when the roots change).
+     */
+    public X509ExtendedTrustManager clientTrustManager() {
+        return clientTrust;
     }
 
     /** istiod's serving certificate: subscribe to get the key and chain now and after each renewal. */

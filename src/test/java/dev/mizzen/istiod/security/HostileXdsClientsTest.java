@@ -7,7 +7,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.mizzen.istiod.IstiodServer;
 import dev.mizzen.istiod.local.LocalApiServer;
-import dev.mizzen.istiod.testing.MeshFixture;
+import dev.mizzen.istiod.testing.TestIstiod;
 import dev.mizzen.pilot.xds.XdsLimits;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
@@ -60,7 +60,7 @@ class HostileXdsClientsTest {
         XdsLimits limits = new XdsLimits(XdsLimits.DEFAULTS.maxMessageBytes(), XdsLimits.DEFAULTS.maxStreamsPerConnection(),
                 XdsLimits.DEFAULTS.maxNodeIdChars(), XdsLimits.DEFAULTS.maxMetadataBytes(), NAMES_LIMIT, 100_000,
                 Duration.ofSeconds(1), XdsLimits.DEFAULTS.maxQueuedRequests());
-        istiod = IstiodServer.start(MeshFixture.settings().withXdsLimits(limits), api.client());
+        istiod = IstiodServer.start(TestIstiod.settings().withXdsLimits(limits), api.client());
         channel = NettyChannelBuilder.forAddress("127.0.0.1", istiod.xdsPort()).usePlaintext()
                 .maxInboundMessageSize(16 << 20).build();
         log.start();
@@ -78,11 +78,11 @@ class HostileXdsClientsTest {
     @Test
     void aMillionUniqueNamesOverTenThousandShortStreamsLeaveTheHeapWhereItWas() throws Exception {
         askForUniqueNames(0, 1_000); // warm up: classes, pools and caches reach their steady size
-        await().atMost(MeshFixture.TIMEOUT).until(() -> istiod.ads().status().isEmpty());
+        await().atMost(TestIstiod.TIMEOUT).until(() -> istiod.ads().status().isEmpty());
         long before = heapAfterGc();
 
         askForUniqueNames(1_000, 10_000);
-        await("no stream stays registered after it closed").atMost(MeshFixture.TIMEOUT)
+        await("no stream stays registered after it closed").atMost(TestIstiod.TIMEOUT)
                 .until(() -> istiod.ads().status().isEmpty());
         long after = heapAfterGc();
         LoggerFactory.getLogger(HostileXdsClientsTest.class).info("heap after GC: {} bytes before the attack, {} after",
@@ -105,7 +105,7 @@ class HostileXdsClientsTest {
         String huge = "x".repeat(3 << 20);
         requests.onNext(nack(first, huge));
         requests.onNext(nack(first, "bad cluster\nINFO IstiodServer: FORGED LOG LINE"));
-        await().atMost(MeshFixture.TIMEOUT).until(() -> istiod.ads().status().stream().anyMatch(s -> s.nacks() == 2));
+        await().atMost(TestIstiod.TIMEOUT).until(() -> istiod.ads().status().stream().anyMatch(s -> s.nacks() == 2));
 
         long bytes = log.list.stream().mapToLong(e -> e.getFormattedMessage().length()).sum();
         assertThat(bytes).as("log written for a 3 MiB and a short NACK").isLessThan(2 * 1024 + 512);
@@ -117,7 +117,7 @@ class HostileXdsClientsTest {
         for (int i = 0; i < 20; i++) {
             requests.onNext(nack(first, "again " + i));
         }
-        await().atMost(MeshFixture.TIMEOUT).until(() -> istiod.ads().status().stream().anyMatch(s -> s.nacks() == 22));
+        await().atMost(TestIstiod.TIMEOUT).until(() -> istiod.ads().status().stream().anyMatch(s -> s.nacks() == 22));
         assertThat(log.list).as("a proxy that repeats its NACK gets a few lines, not one each").hasSizeLessThanOrEqualTo(5);
         requests.onCompleted();
         assertHonestProxyServed();
@@ -156,7 +156,7 @@ class HostileXdsClientsTest {
             delta.onNext(DeltaDiscoveryRequest.newBuilder().setNode(node("sidecar~10.0.0.3~delta-1.default~default.svc.cluster.local"))
                     .setTypeUrl(EDS).addAllResourceNamesSubscribe(names(i * NAMES_LIMIT / 2, NAMES_LIMIT / 2)).build());
         }
-        await().atMost(MeshFixture.TIMEOUT).until(() -> deltaGreedy.stream().anyMatch(o -> o instanceof Throwable t
+        await().atMost(TestIstiod.TIMEOUT).until(() -> deltaGreedy.stream().anyMatch(o -> o instanceof Throwable t
                 && Status.fromThrowable(t).getCode() == Status.Code.RESOURCE_EXHAUSTED));
 
         // the honest stream is untouched: it still acknowledges and asks

@@ -7,7 +7,7 @@ import dev.mizzen.citadel.pki.KeyType;
 import dev.mizzen.citadel.pki.Pem;
 import dev.mizzen.istiod.IstiodServer;
 import dev.mizzen.istiod.testing.KubeMock;
-import dev.mizzen.istiod.testing.MeshFixture;
+import dev.mizzen.istiod.testing.TestIstiod;
 import dev.mizzen.istiod.testing.WorkloadCertificate;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
@@ -61,7 +61,7 @@ class SecretTheftTest {
                 .addToData("tls.key", base64(Pem.encode(keys.getPrivate())))
                 .addToData("ca.crt", base64("-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n"))
                 .build()).create();
-        istiod = IstiodServer.start(MeshFixture.settings(), api.client());
+        istiod = IstiodServer.start(TestIstiod.settings(), api.client());
     }
 
     @AfterEach

@@ -4,7 +4,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.mizzen.istiod.IstiodServer;
 import dev.mizzen.istiod.testing.KubeMock;
-import dev.mizzen.istiod.testing.MeshFixture;
+import dev.mizzen.istiod.testing.TestIstiod;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
@@ -41,7 +41,7 @@ class TokenAuthenticatedXdsTest {
     void start() throws Exception {
         api = KubeMock.start();
         api.answerTokenReviews("default", "sleep");
-        istiod = IstiodServer.start(MeshFixture.settings(), api.client());
+        istiod = IstiodServer.start(TestIstiod.settings(), api.client());
         channel = Grpc.newChannelBuilderForAddress("127.0.0.1", istiod.secureXdsPort(),
                         TlsChannelCredentials.newBuilder().trustManager(new ByteArrayInputStream(
                                 istiod.citadel().rootsPem().getBytes(StandardCharsets.UTF_8))).build())

@@ -12,11 +12,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * A workload's key and certificate from istiod's own CA, as Istio's agent holds them after CreateCertificate:
@@ -38,24 +35,6 @@ public record WorkloadCertificate(SpiffeId identity, KeyPair keys, IssuedCertifi
                     .keyManager(stream(Pem.encode(certificate.tlsChain())), stream(Pem.encode(keys.getPrivate())))
                     .trustManager(stream(rootsPem))
                     .build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * The files and the {@code channel_creds} entry of an xDS bootstrap that uses them
-     * ({@link TestTlsXdsCredentialsProvider}).
-     */
-    public Map<String, Object> bootstrapCredentials(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            Path cert = Files.writeString(dir.resolve("cert-chain.pem"), Pem.encode(certificate.tlsChain()));
-            Path key = Files.writeString(dir.resolve("key.pem"), Pem.encode(keys.getPrivate()));
-            Path roots = Files.writeString(dir.resolve("root-cert.pem"), rootsPem);
-            return Map.of("type", TestTlsXdsCredentialsProvider.NAME, "config", Map.of(
-                    "certificate_file", cert.toString(), "private_key_file", key.toString(),
-                    "ca_certificate_file", roots.toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

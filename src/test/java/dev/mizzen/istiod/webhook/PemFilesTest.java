@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mizzen.istiod.tls.PemFiles;
-import dev.mizzen.istiod.tls.SelfSignedCertificate;
+import dev.mizzen.istiod.testing.SelfSignedCertificate;
 import dev.mizzen.istiod.tls.ServingTls;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;

@@ -3,7 +3,7 @@ package dev.mizzen.istiod.webhook;
 import dev.mizzen.api.admission.AdmissionController;
 import dev.mizzen.galley.validation.IstioValidator;
 import dev.mizzen.galley.webhook.ValidationAdmission;
-import dev.mizzen.istiod.tls.SelfSignedCertificate;
+import dev.mizzen.istiod.testing.SelfSignedCertificate;
 import dev.mizzen.istiod.tls.ServingTls;
 
 import java.io.IOException;

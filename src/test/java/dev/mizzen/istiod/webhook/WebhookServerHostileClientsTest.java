@@ -8,7 +8,7 @@ import dev.mizzen.galley.validation.IstioValidator;
 import dev.mizzen.galley.webhook.ValidationAdmission;
 import dev.mizzen.istiod.http.HttpServerLimits;
 import dev.mizzen.istiod.testing.HostileClients;
-import dev.mizzen.istiod.tls.SelfSignedCertificate;
+import dev.mizzen.istiod.testing.SelfSignedCertificate;
 import dev.mizzen.istiod.tls.ServingTls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.mizzen.bench.mesh;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.galley.config.KubeConfigStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -49,7 +50,8 @@ public final class MeshWriter {
 
     /** Creates every Service, Pod, EndpointSlice, VirtualService and DestinationRule; returns the count. */
     public int createAll() throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(WRITERS, r -> new Thread(r, "bench-writer"));
+        ExecutorService pool = Executors.newFixedThreadPool(WRITERS,
+                new ThreadFactoryBuilder().setNameFormat("bench-writer").build());
         AtomicInteger created = new AtomicInteger();
         try {
             run(pool, shape.services(), s -> () -> create(objects.service(s), created));

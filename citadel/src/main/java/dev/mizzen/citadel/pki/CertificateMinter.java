@@ -40,10 +40,10 @@ public final class CertificateMinter {
     private CertificateMinter() {
     }
 
-    /** A self-signed CA certificate: a root of trust. */
+    /** A self-signed certificate: a root of trust, or a server certificate that stands alone. */
     public static X509Certificate selfSigned(CertificateTemplate template, KeyPair keys) {
-        if (template.purpose() != CertificateTemplate.Purpose.CA) {
-            throw new IllegalArgumentException("only a CA certificate is self-signed here");
+        if (template.purpose() == CertificateTemplate.Purpose.LEAF) {
+            throw new IllegalArgumentException("a CA or a standalone server certificate is self-signed, not a leaf");
         }
         var builder = new JcaX509v3CertificateBuilder(template.subject(), serial(), Date.from(template.notBefore()),
                 Date.from(template.notAfter()), template.subject(), template.publicKey());
@@ -71,6 +71,8 @@ public final class CertificateMinter {
             if (ca) {
                 builder.addExtension(Extension.subjectKeyIdentifier, false,
                         utils().createSubjectKeyIdentifier(template.publicKey()));
+            } else if (template.purpose() == CertificateTemplate.Purpose.SERVER) {
+                builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             } else {
                 builder.addExtension(Extension.extendedKeyUsage, false,
                         new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));

@@ -19,9 +19,13 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** PEM in and out: certificates, certificate bundles and private keys (PKCS#8, PKCS#1 or SEC1 in). */
 public final class Pem {
+    private static final Pattern CERTIFICATE_BLOCK =
+            Pattern.compile("-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", Pattern.DOTALL);
     private static final Base64.Encoder BASE64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
 
     private Pem() {
@@ -51,15 +55,30 @@ public final class Pem {
         return "-----BEGIN " + type + "-----\n" + BASE64.encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
-    /** Every certificate in the text, in order; an empty list for blank text. */
+    /**
+     * Every certificate in the text, in order; an empty list for blank text. Blocks of other types (a private
+     * key beside the chain, as in a combined PEM file) are skipped.
+     */
     public static List<X509Certificate> certificates(String pem) {
         if (pem == null || pem.isBlank()) {
             return List.of();
         }
+        String certificates = pem;
+        if (pem.contains("-----BEGIN ")) {
+            StringBuilder blocks = new StringBuilder();
+            Matcher block = CERTIFICATE_BLOCK.matcher(pem);
+            while (block.find()) {
+                blocks.append(block.group()).append('\n');
+            }
+            if (blocks.isEmpty()) {
+                return List.of();
+            }
+            certificates = blocks.toString();
+        }
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             Collection<? extends Certificate> all =
-                    factory.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+                    factory.generateCertificates(new ByteArrayInputStream(certificates.getBytes(StandardCharsets.US_ASCII)));
             return all.stream().map(X509Certificate.class::cast).toList();
         } catch (CertificateException e) {
             throw new IllegalArgumentException("not PEM certificates: " + e.getMessage(), e);
@@ -86,7 +105,7 @@ public final class Pem {
                     return converter.getKeyPair(pair).getPrivate();
                 }
             }
-            throw new IllegalArgumentException("no unencrypted private key in the PEM text");
+            throw new IllegalArgumentException("no unencrypted PEM private key found");
         } catch (IOException e) {
             throw new IllegalArgumentException("the private key cannot be read (" + e.getClass().getSimpleName() + ")");
         }

@@ -46,7 +46,7 @@ class ApiserverUnavailableTest {
                     Runnable::run, Clock.systemUTC(), CachingAuthenticator.Settings.DEFAULTS), ca, new CaMetrics(meters)));
             KeyPair serverKeys = KeyType.ECDSA_P256.generate();
             IssuedCertificate serving = ca.signServer(serverKeys.getPublic(), List.of("istiod.istio-system.svc"), Duration.ofHours(1));
-            Server server = Tls.server(serverKeys.getPrivate(), serving.tlsChain(), new CaRootsTrustManager(ca::roots),
+            Server server = Tls.server(serverKeys.getPrivate(), serving.tlsChain(), CaRootsTrust.following(ca),
                     ClientAuth.OPTIONAL, service);
             ManagedChannel anonymous = Tls.channel(server.getPort(), "istiod.istio-system.svc", ca.roots(), null, null);
             KeyPair workload = Csrs.ec();

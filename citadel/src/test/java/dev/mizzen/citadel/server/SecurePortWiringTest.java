@@ -6,7 +6,6 @@ import dev.mizzen.citadel.CitadelSettings;
 import dev.mizzen.citadel.pki.KeyType;
 import dev.mizzen.citadel.pki.Pem;
 import dev.mizzen.citadel.testing.Csrs;
-import dev.mizzen.citadel.testing.CurrentKeyManager;
 import dev.mizzen.citadel.testing.FakeApiServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -16,6 +15,7 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.util.AdvancedTlsX509KeyManager;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -47,8 +47,9 @@ class SecurePortWiringTest {
         try (FakeApiServer api = FakeApiServer.start("istio-system", "bookinfo")) {
             Citadel citadel = api.own(Citadel.start(CitadelSettings.defaults("istio-system").withKeyType(KeyType.ECDSA_P256),
                     api.client(), new SimpleMeterRegistry()));
-            CurrentKeyManager keys = new CurrentKeyManager();
-            citadel.servingCertificate().subscribe(keys::update);
+            AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
+            citadel.servingCertificate().subscribe((key, chain) ->
+                    keys.updateIdentityCredentials(chain.toArray(X509Certificate[]::new), key));
             ServerCredentials credentials = TlsServerCredentials.newBuilder()
                     .keyManager(keys)
                     .trustManager(citadel.clientTrustManager())

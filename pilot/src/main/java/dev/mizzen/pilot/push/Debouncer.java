@@ -1,5 +1,6 @@
 package dev.mizzen.pilot.push;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +42,8 @@ public final class Debouncer implements AutoCloseable {
         this.handler = handler;
         this.nanoClock = nanoClock;
         this.window = new DebounceWindow(settings.quiet(), settings.max());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "mizzen-push");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+                new ThreadFactoryBuilder().setNameFormat("mizzen-push").setDaemon(true).build());
     }
 
     public void onPush(PushRequest request) {

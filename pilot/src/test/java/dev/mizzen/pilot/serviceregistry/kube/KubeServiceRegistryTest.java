@@ -56,10 +56,11 @@ class KubeServiceRegistryTest {
 
     @AfterEach
     void stop() {
+        // the mock server goes first: closing watches it is still writing to can stall its event loop for 10 s
+        server.destroy();
         registry.close();
         informers.close();
         kube.close();
-        server.destroy();
     }
 
     @Test
