@@ -112,9 +112,9 @@ public final class ManifestReader {
             }
         } catch (MarkedYamlEngineException e) {
             Optional<Mark> mark = e.getProblemMark().isPresent() ? e.getProblemMark() : e.getContextMark();
-            String problem = e.getProblem() == null ? "not YAML" : e.getProblem();
-            String context = e.getContext() == null ? "" : " " + e.getContext();
-            throw new ManifestException(EventComposer.position(mark), problem.strip() + context, e);
+            String problem = e.getProblem() == null ? "not YAML" : e.getProblem().strip();
+            String context = e.getContext() == null ? "" : e.getContext().strip() + "; ";
+            throw new ManifestException(EventComposer.position(mark), context + problem, e);
         } catch (YamlEngineException e) {
             throw new ManifestException(documentStart, String.valueOf(e.getMessage()).strip(), e);
         }
