@@ -5,8 +5,9 @@ import java.util.Objects;
 
 /**
  * One document of a manifest as plain values, the shape the apiserver's unstructured objects have:
- * {@code Map<String, Object>}, {@code List<Object>}, {@code String}, {@code Long} (or {@code BigInteger}
- * past 64 bits), {@code Double}, {@code Boolean} and null; with where each key and list item is written.
+ * {@code Map<String, Object>}, {@code List<Object>}, {@code String}, {@code Integer} (or {@code Long} past 32
+ * bits, {@code BigInteger} past 64, as Jackson reads JSON), {@code Double}, {@code Boolean} and null; with where
+ * each key and list item is written.
  *
  * @param content the document's top-level mapping, in file order
  * @param start   where the document's content begins

@@ -179,6 +179,10 @@ final class ValueBuilder {
         if (negative) {
             n = n.negate();
         }
+        // as Jackson reads JSON, so fabric8 and other Jackson-based readers take the values as they come
+        if (n.bitLength() < 32) {
+            return n.intValue();
+        }
         return n.bitLength() < 64 ? (Object) n.longValue() : n;
     }
 
