@@ -234,7 +234,7 @@ public final class SchemaValidator {
             String problem = rule.evaluate(kind.cel(), schema, self);
             if (problem != null) {
                 String at = rule.fieldPath() == null ? path : path + rule.fieldPath();
-                error(at.isEmpty() ? "spec" : at, problem);
+                error(at, problem);
             }
         }
     }
