@@ -1,5 +1,8 @@
 package dev.mizzen.istiod.local;
 
+import dev.mizzen.galley.manifest.Position;
+import dev.mizzen.galley.pipeline.ObjectValidator;
+import dev.mizzen.galley.validation.Finding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +27,9 @@ import java.util.stream.Stream;
 /**
  * Seeds an apiserver from the YAML files of a directory and keeps it in step: a changed file is applied
  * again (objects it no longer holds are deleted), a removed file's objects are deleted. A file that cannot
- * be read is reported with its name and line and skipped; what it held before keeps serving.
+ * be read is reported with its name, line and column and skipped; what it held before keeps serving. Istio
+ * config is checked first as the apiserver and istiod's webhook would check it (CRD schema, CEL rules, Istio's
+ * rules): an object with errors is refused with each error's position, and its previous version keeps serving.
  *
  * <p>Threading: one watcher thread applies changes; {@link #loadAll()} runs before it starts.
  */
@@ -33,6 +38,7 @@ public final class LocalManifests implements AutoCloseable {
 
     private final Path dir;
     private final ManifestApplier applier;
+    private final ObjectValidator validator = ObjectValidator.full();
     private final Map<Path, Set<ManifestApplier.ObjectRef>> applied = new HashMap<>();
     private WatchService watcher;
     private Thread thread;
@@ -96,29 +102,58 @@ public final class LocalManifests implements AutoCloseable {
         String name = dir.relativize(file).toString();
         List<Manifests.Document> docs;
         try {
-            docs = Manifests.parse(Files.readString(file));
+            docs = Manifests.parse(Files.readAllBytes(file));
         } catch (Manifests.ParseException e) {
-            LOG.warn("{}:{}: cannot read, skipped: {}", name, e.line(), e.getMessage());
+            LOG.warn("{}:{}: cannot read, skipped: {}", name, e.position(), e.getMessage());
             return;
         } catch (IOException e) {
             LOG.warn("{}: cannot read, skipped: {}", name, e.getMessage());
             return;
         }
+        Set<ManifestApplier.ObjectRef> before = applied.getOrDefault(file, Set.of());
         Set<ManifestApplier.ObjectRef> now = new LinkedHashSet<>();
         for (Manifests.Document doc : docs) {
+            if (!admissible(name, doc)) {
+                // refused as the apiserver would refuse it: what was applied before keeps serving
+                before.stream().filter(ref -> ref.kind().equals(doc.kind()) && ref.name().equals(doc.name())
+                        && ref.namespace().equals(namespace(doc))).forEach(now::add);
+                continue;
+            }
             try {
                 now.add(applier.apply(doc));
             } catch (IllegalArgumentException e) {
-                LOG.warn("{}:{}: skipped: {}", name, doc.line(), e.getMessage());
+                LOG.warn("{}:{}: skipped: {}", name, doc.source().start(), e.getMessage());
             }
         }
-        for (ManifestApplier.ObjectRef gone : applied.getOrDefault(file, Set.of())) {
+        for (ManifestApplier.ObjectRef gone : before) {
             if (!now.contains(gone)) {
                 applier.delete(gone);
             }
         }
         applied.put(file, now);
         LOG.info("{}: applied {} objects", name, now.size());
+    }
+
+    /**
+     * Istio config passes what the apiserver and istiod's webhook would check (the CRD schema, its CEL rules,
+     * Istio's rules); each finding is logged where it is written.
+     */
+    private boolean admissible(String file, Manifests.Document doc) {
+        ObjectValidator.Verdict verdict = validator.validate(doc.content());
+        String object = doc.kind() + "/" + namespace(doc) + "/" + doc.name();
+        for (Finding finding : verdict.findings()) {
+            Position at = finding.path().equals("(object)") ? doc.source().start() : doc.source().position(finding.path());
+            if (finding.isError()) {
+                LOG.warn("{}:{}: {} refused: {}", file, at, object, finding);
+            } else {
+                LOG.info("{}:{}: {} warning: {}", file, at, object, finding);
+            }
+        }
+        return !verdict.hasErrors();
+    }
+
+    private static String namespace(Manifests.Document doc) {
+        return doc.namespace() == null ? "default" : doc.namespace();
     }
 
     private void removeFile(Path file) {
