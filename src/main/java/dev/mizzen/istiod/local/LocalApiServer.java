@@ -33,25 +33,13 @@ public final class LocalApiServer implements AutoCloseable {
     public static LocalApiServer start() {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         List<CustomResourceDefinitionContext> crds = ConfigKind.all().stream()
-                .map(LocalApiServer::crd)
+                .map(KubeConfigStore::crdContext)
                 .toList();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(crds), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         crds.forEach(server::expectCustomResource);
         return new LocalApiServer(server, server.createClient());
-    }
-
-    private static CustomResourceDefinitionContext crd(ConfigKind<?> kind) {
-        var ctx = KubeConfigStore.resourceContext(kind);
-        return new CustomResourceDefinitionContext.Builder()
-                .withName(ctx.getPlural() + "." + ctx.getGroup())
-                .withGroup(ctx.getGroup())
-                .withVersion(ctx.getVersion())
-                .withKind(ctx.getKind())
-                .withPlural(ctx.getPlural())
-                .withScope("Namespaced")
-                .build();
     }
 
     public KubernetesClient client() {

@@ -16,6 +16,7 @@ import dev.mizzen.galley.validation.ConfigValidator;
 import dev.mizzen.galley.validation.ValidationReport;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -79,6 +80,19 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
                 .withKind(kind.kind())
                 .withPlural(kind.plural())
                 .withNamespaced(true)
+                .build();
+    }
+
+    /** The kind as a custom resource definition: what an embedded (mock) API server must be told to serve it. */
+    public static CustomResourceDefinitionContext crdContext(ConfigKind<?> kind) {
+        ResourceDefinitionContext ctx = resourceContext(kind);
+        return new CustomResourceDefinitionContext.Builder()
+                .withName(ctx.getPlural() + "." + ctx.getGroup())
+                .withGroup(ctx.getGroup())
+                .withVersion(ctx.getVersion())
+                .withKind(ctx.getKind())
+                .withPlural(ctx.getPlural())
+                .withScope("Namespaced")
                 .build();
     }
 

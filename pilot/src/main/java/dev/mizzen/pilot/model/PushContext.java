@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Everything a push generates config from: one consistent view of the registry and the Istio config,
@@ -144,6 +145,17 @@ public final class PushContext {
         List<Endpoint> fromKubernetes = kubernetes.endpoints().get(hostname);
         return fromKubernetes != null ? fromKubernetes
                 : config.serviceEntries().endpoints().getOrDefault(hostname, List.of());
+    }
+
+    /** The SPIFFE identities a service's endpoints run as: what mTLS to it must verify, sorted. */
+    public List<String> identitiesOf(Service service) {
+        TreeSet<String> out = new TreeSet<>();
+        for (Endpoint e : endpoints(service.hostname())) {
+            if (!e.serviceAccount().isEmpty()) {
+                out.add(mesh.spiffeId(e.namespace(), e.serviceAccount()));
+            }
+        }
+        return List.copyOf(out);
     }
 
     public Optional<TlsCredential> credential(String namespace, String name) {
