@@ -14,7 +14,7 @@ class KubeInjectTest {
 
     @Test
     void bookinfoInjectsCleanly() {
-        String bookinfo = Fixtures.istio("bookinfo.yaml");
+        String bookinfo = Fixtures.resource("inject/bookinfo.yaml");
 
         KubeInject.Result result = KubeInject.run(bookinfo, new SidecarInjector(DEFAULTS));
 
