@@ -23,11 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * test checks that it still differs, so the list cannot go stale), or not expressible in our settings
  * ({@link #NOT_EXPRESSIBLE}, skipped). {@link #mostOfIstiosCasesAreEqual} counts them.
  * <p>
- * Differences on purpose, removed from both sides before comparing ({@link #normalised}): empty
- * {@code resources: {}} on containers, {@code strategy: {}} on Deployments, {@code status: {}} and
- * {@code creationTimestamp: null}. Go writes every struct field without omitempty when it re-serializes a typed
- * object; we work on the untyped tree and keep the user's objects as written. The fields are empty and mean
- * nothing.
+ * Differences on purpose, removed from both sides before comparing ({@link #normalised}): Istio's kube-inject
+ * re-serializes every workload through its Go type, which writes the fields without omitempty
+ * ({@code resources: {}}, {@code strategy: {}}, {@code status: {replicas: 0}}, {@code creationTimestamp: null},
+ * a List's {@code metadata: {}}, a DeploymentConfig's {@code test: false}) and drops zero values with omitempty
+ * ({@code minReadySeconds: 0}). We work on the untyped tree and keep the user's objects as written. So empty
+ * container resources, status, null creation timestamps, an empty top-level metadata and, in the workload's
+ * spec outside its pod template, zero numbers, false and empty objects are dropped on both sides.
  */
 class IstioGoldenTest {
     /** Cases our settings cannot express, with why. Keyed by {@link IstioCases.Case#toString()}. */
@@ -79,6 +81,8 @@ class IstioGoldenTest {
             } else {
                 report.append("  different: ").append(c).append(" (").append(d.size()).append("): ")
                         .append(d.get(0)).append('\n');
+                d.stream().skip(1).limit(Integer.getInteger("golden.details", 0))
+                        .forEach(x -> report.append("      ").append(x).append('\n'));
             }
         }
         System.out.printf("Istio's injection cases: %d of %d expressible are equal (%d cases in all)%n%s",
@@ -137,11 +141,41 @@ class IstioGoldenTest {
     static List<JsonNode> normalised(String yaml) {
         List<JsonNode> docs = Fixtures.documents(yaml);
         for (JsonNode doc : docs) {
-            dropIfEmpty(doc, "status");
-            dropIfEmpty(doc.get("spec"), "strategy");
+            normaliseWorkload(doc);
             normalise(doc);
         }
         return docs;
+    }
+
+    private static void normaliseWorkload(JsonNode doc) {
+        if (!(doc instanceof ObjectNode o)) {
+            return;
+        }
+        o.remove("status");
+        dropIfEmpty(o, "metadata");
+        if (o.get("spec") instanceof ObjectNode spec && !o.path("kind").asString("").equals("Pod")) {
+            dropZeros(spec);
+        }
+        JsonNode items = o.get("items");
+        if (items != null && items.isArray()) {
+            items.forEach(IstioGoldenTest::normaliseWorkload);
+        }
+    }
+
+    /** Zero numbers, false and (then) empty objects, outside pod templates. */
+    private static void dropZeros(ObjectNode node) {
+        for (String field : List.copyOf(node.propertyNames())) {
+            if (field.equals("template") || field.equals("jobTemplate")) {
+                continue;
+            }
+            JsonNode v = node.get(field);
+            if (v instanceof ObjectNode child) {
+                dropZeros(child);
+            }
+            if ((v.isNumber() && v.asDouble() == 0) || (v.isBoolean() && !v.asBoolean()) || (v.isObject() && v.isEmpty())) {
+                node.remove(field);
+            }
+        }
     }
 
     /** The empty {@code resources} of containers and null creation timestamps dropped. */
