@@ -7,7 +7,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Containers a pod declares under a template container's name (a custom {@code istio-proxy}, or the app
  * containers grpc-agent adds env to) win over the template: after the merge their fields are merged back on
- * top, image {@code auto} meaning "keep the injected image", and they are recorded in proxy.istio.io/overrides
+ * top, image {@code auto} meaning "keep the injected image", and they are recorded (image auto left out, as
+ * Istio records them) in proxy.istio.io/overrides
  * so a later injection can apply them again. A custom istio-proxy also sets the user id iptables exempts.
  */
 final class ContainerOverrides {
@@ -45,8 +46,9 @@ final class ContainerOverrides {
         for (ObjectNode c : Trees.objects(Trees.arr(templateSpec, "containers"))) {
             ObjectNode match = Trees.named(Trees.arr(originalSpec, "containers"), Trees.text(c, "name"));
             if (match != null) {
-                containers.add(match);
-                StrategicMerge.mergeContainer(merged, "containers", overlay(match));
+                ObjectNode overlay = overlay(match);
+                containers.add(overlay);
+                StrategicMerge.mergeContainer(merged, "containers", overlay.deepCopy());
             }
         }
         for (ObjectNode c : Trees.objects(Trees.arr(templateSpec, "initContainers"))) {
@@ -56,8 +58,9 @@ final class ContainerOverrides {
                 match = Trees.named(Trees.arr(originalSpec, "initContainers"), name);
             }
             if (match != null) {
-                initContainers.add(match);
-                StrategicMerge.mergeContainer(merged, "initContainers", overlay(match));
+                ObjectNode overlay = overlay(match);
+                initContainers.add(overlay);
+                StrategicMerge.mergeContainer(merged, "initContainers", overlay.deepCopy());
             }
         }
         if (!containers.isEmpty() || !initContainers.isEmpty()) {
