@@ -8,7 +8,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -32,11 +31,32 @@ import static org.assertj.core.api.Assertions.assertThat;
  * spec outside its pod template, zero numbers, false and empty objects are dropped on both sides.
  */
 class IstioGoldenTest {
+    private static final String OPENSHIFT = "OpenShift platform (istiod's PLATFORM=openshift): the proxy runs as the"
+            + " top of the UID and supplemental-group ranges in the namespace's openshift.io/sa.scc annotations;"
+            + " our /inject is given namespace labels only, and no platform setting";
+
     /** Cases our settings cannot express, with why. Keyed by {@link IstioCases.Case#toString()}. */
-    static final Map<String, String> NOT_EXPRESSIBLE = new LinkedHashMap<>();
+    static final Map<String, String> NOT_EXPRESSIBLE = Map.of(
+            "hello-openshift.yaml -> hello-openshift.yaml.injected (OpenShift, pilot: {cni: {enabled: true}}, webhook only)",
+            OPENSHIFT,
+            "hello-openshift-custom-injection.yaml -> hello-openshift-custom-injection.yaml.injected (OpenShift, pilot:"
+                    + " {cni: {enabled: true}}, webhook only)", OPENSHIFT,
+            "hello.yaml -> hello-fips-140-3.yaml.injected (compliance policy fips-140-3)",
+            "istiod's COMPLIANCE_POLICY environment (fips-140-3: COMPLIANCE_POLICY and GODEBUG=fips140=only on the"
+                    + " proxy) is not a setting of ours");
+
+    private static final String CRONJOB = "Istio's kube-inject writes the pod's injected labels and annotations onto"
+            + " the CronJob's jobTemplate metadata (the Job's), so the pods lack them (status, metrics, canonical"
+            + " labels); ours puts them on the pod template";
 
     /** Cases that differ from Istio's golden, with why. Keyed by {@link IstioCases.Case#toString()}. */
-    static final Map<String, String> DIFFERENT = new LinkedHashMap<>();
+    static final Map<String, String> DIFFERENT = Map.of(
+            "cronjob.yaml -> cronjob.yaml.injected", CRONJOB,
+            "cronjob.yaml -> cronjob-old-version.yaml.injected (native sidecars disabled)", CRONJOB,
+            "sidecar-spire.yaml -> sidecar-spire.yaml.injected (IstioOperator spire-template.iop.yaml)",
+            "with native sidecars, Istio's example spire template adds a second istio-proxy (no image) under"
+                    + " containers beside the native one in initContainers, a pod Kubernetes refuses; we refuse"
+                    + " the injection instead");
 
     static Stream<IstioCases.Case> cases() {
         return IstioCases.all().stream();
