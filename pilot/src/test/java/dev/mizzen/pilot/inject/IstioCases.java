@@ -30,7 +30,7 @@ final class IstioCases {
     /** What Istio's test chart renders that differs from our shipped defaults: the test image hub and tag. */
     static final String BASE_VALUES = "global: {hub: registry.istio.io/testing, tag: latest}";
 
-    enum Path_ { KUBE_INJECT, WEBHOOK }
+    enum Via { KUBE_INJECT, WEBHOOK }
 
     /**
      * One case.
@@ -42,7 +42,7 @@ final class IstioCases {
      * @param path          kube-inject, or (Istio's skipInjection cases) the webhook only
      * @param expectedError for error cases, what the message must contain (lower case)
      */
-    record Case(String in, String want, String settingsName, UnaryOperator<InjectionSettings> settings, Path_ path,
+    record Case(String in, String want, String settingsName, UnaryOperator<InjectionSettings> settings, Via path,
                 String expectedError) {
         String name() {
             return want.isEmpty() ? in : want;
@@ -59,28 +59,28 @@ final class IstioCases {
     }
 
     private static Case c(String in, String want) {
-        return new Case(in, want, "", s -> s, Path_.KUBE_INJECT, "");
+        return new Case(in, want, "", s -> s, Via.KUBE_INJECT, "");
     }
 
     private static Case values(String in, String want, String yaml) {
-        return new Case(in, want, "values " + yaml, s -> s.withValues(yaml), Path_.KUBE_INJECT, "");
+        return new Case(in, want, "values " + yaml, s -> s.withValues(yaml), Via.KUBE_INJECT, "");
     }
 
     private static Case mesh(String in, String want, String yaml) {
-        return new Case(in, want, "mesh " + yaml, s -> s.withMeshConfig(yaml), Path_.KUBE_INJECT, "");
+        return new Case(in, want, "mesh " + yaml, s -> s.withMeshConfig(yaml), Via.KUBE_INJECT, "");
     }
 
     private static Case classic(String in, String want) {
         return new Case(in, want, "native sidecars disabled", s -> s.withLayout(SidecarLayout.CLASSIC),
-                Path_.KUBE_INJECT, "");
+                Via.KUBE_INJECT, "");
     }
 
     private static Case iop(String in, String want, String iopFile) {
-        return new Case(in, want, "IstioOperator " + iopFile, s -> Iop.apply(s, iopFile), Path_.KUBE_INJECT, "");
+        return new Case(in, want, "IstioOperator " + iopFile, s -> Iop.apply(s, iopFile), Via.KUBE_INJECT, "");
     }
 
     private static Case error(String in, String expected) {
-        return new Case(in, "", "", s -> s, Path_.KUBE_INJECT, expected);
+        return new Case(in, "", "", s -> s, Via.KUBE_INJECT, expected);
     }
 
     private static final String STATUS_PARAMS = "global: {proxy: {statusPort: 123, readinessInitialDelaySeconds: 100,"
@@ -187,12 +187,12 @@ final class IstioCases {
                             serviceAttributeEnrichment: OTEL_SEMANTIC_CONVENTIONS
                         """),
                 new Case("hello.yaml", "hello-fips-140-3.yaml.injected", "compliance policy fips-140-3",
-                        s -> s, Path_.KUBE_INJECT, "")));
+                        s -> s, Via.KUBE_INJECT, "")));
         return out;
     }
 
     private static Case openShift(String in, String want) {
-        return new Case(in, want, "OpenShift, " + CNI + ", webhook only", s -> s.withValues(CNI), Path_.WEBHOOK, "");
+        return new Case(in, want, "OpenShift, " + CNI + ", webhook only", s -> s.withValues(CNI), Via.WEBHOOK, "");
     }
 
     /** Every case Istio's TestInjection runs: the explicit ones, then the folder's other inputs with defaults. */

@@ -141,7 +141,7 @@ class IstioGoldenTest {
         }
         String ours;
         try {
-            ours = c.path() == IstioCases.Path_.WEBHOOK ? Webhook.inject(input, settings)
+            ours = c.path() == IstioCases.Via.WEBHOOK ? Webhook.inject(input, settings)
                     : KubeInject.inject(input, settings);
         } catch (RuntimeException e) {
             return List.of("injection failed: " + e.getMessage());
