@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "istiod", mixinStandardHelpOptions = true, versionProvider = Istiod.Version.class,
         description = "Mizzen's istiod: an Istio-compatible control plane.",
-        subcommands = {dev.mizzen.istiod.cli.ValidateCommand.class, dev.mizzen.istiod.cli.KubeInjectCommand.class})
+        subcommands = {dev.mizzen.istiod.cli.ValidateCommand.class, dev.mizzen.istiod.cli.KubeInjectCommand.class,
+                dev.mizzen.istiod.cli.AnalyzeCommand.class})
 public final class Istiod implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Istiod.class);
 

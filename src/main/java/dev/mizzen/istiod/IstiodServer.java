@@ -9,6 +9,9 @@ import dev.mizzen.galley.validation.IstioValidator;
 import dev.mizzen.galley.webhook.ValidationAdmission;
 import dev.mizzen.istiod.inject.InjectorSource;
 import dev.mizzen.istiod.inject.NamespaceLabels;
+import dev.mizzen.galley.analysis.MeshOptions;
+import dev.mizzen.istiod.analysis.LiveAnalysis;
+import dev.mizzen.istiod.http.HttpServerLimits;
 import dev.mizzen.istiod.monitoring.MonitoringServer;
 import dev.mizzen.istiod.tls.ServingTls;
 import dev.mizzen.istiod.webhook.WebhookConfigurations;
@@ -141,6 +144,9 @@ public final class IstiodServer implements AutoCloseable {
         IstioValidator validator = new IstioValidator();
         KubeConfigStore configStore = new KubeConfigStore(informers, validator, meters);
         KubeServiceRegistry registry = new KubeServiceRegistry(informers, settings.mesh().domainSuffix());
+        LiveAnalysis analysis = new LiveAnalysis(informers, configStore, new MeshOptions(settings.mesh().rootNamespace(),
+                settings.mesh().domainSuffix(), MeshOptions.DnsAllocation.OFF), meters);
+        parts.add(analysis);
         // one JWT key cache per istiod: push contexts read from it, its key changes are change events like any other
         ScheduledExecutorService jwksFetches = Executors.newSingleThreadScheduledExecutor(named("mizzen-jwks"));
         parts.add(jwksFetches::shutdownNow);
@@ -180,7 +186,10 @@ public final class IstiodServer implements AutoCloseable {
         hooks.putIfAbsent(WebhookServer.INJECT_PATH, new InjectionAdmission(injector, namespaces));
         WebhookServer webhooks = WebhookServer.start(bindAddress(settings), settings.ports().webhooks(), tls, hooks);
         parts.add(webhooks);
-        MonitoringServer monitoring = MonitoringServer.start(bindAddress(settings), settings.ports().monitoring(), meters, ads);
+        pushes.addObserver(request -> analysis.requestAnalysis());
+        analysis.requestAnalysis();
+        MonitoringServer monitoring = MonitoringServer.start(bindAddress(settings), settings.ports().monitoring(), meters,
+                ads, HttpServerLimits.DEFAULTS, analysis::page);
         parts.add(monitoring);
         WebhookConfigurations.update(client, settings.namespace(),
                 servingTls.isPresent() ? Pem.encode(tls.current().chain()) : citadel.rootsPem());

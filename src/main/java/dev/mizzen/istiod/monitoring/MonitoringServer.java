@@ -48,7 +48,14 @@ public final class MonitoringServer implements AutoCloseable {
     /** Starts serving; port 0 picks a free port. */
     public static MonitoringServer start(InetAddress bindAddress, int port, PrometheusMeterRegistry meters, AdsServer ads,
                                          HttpServerLimits limits) {
+        return start(bindAddress, port, meters, ads, limits, () -> "analysis is not running\n");
+    }
+
+    /** Starts serving, with {@code /debug/analyze} answered by {@code analysis} (istiod analyze's lines). */
+    public static MonitoringServer start(InetAddress bindAddress, int port, PrometheusMeterRegistry meters, AdsServer ads,
+                                         HttpServerLimits limits, Supplier<String> analysis) {
         PathMappingsHandler paths = new PathMappingsHandler();
+        paths.addMapping(new ServletPathSpec("/debug/analyze"), new Page(TEXT, analysis));
         paths.addMapping(new ServletPathSpec("/metrics"), new Page(PROMETHEUS_TEXT, meters::scrape));
         paths.addMapping(new ServletPathSpec("/ready"), new Page(TEXT, () -> "ready\n"));
         paths.addMapping(new ServletPathSpec("/debug/syncz"), new Page(TEXT, () -> syncz(ads)));
