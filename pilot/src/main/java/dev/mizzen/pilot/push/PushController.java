@@ -48,7 +48,7 @@ public final class PushController implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong firstChange = new java.util.concurrent.atomic.AtomicLong();
     private final java.time.Clock clock = java.time.Clock.systemUTC();
     private volatile PushStatus lastPush;
-    private PushContext current;
+    private volatile PushContext current;
     private long versions;
     private Set<String> knownProblems = new HashSet<>();
     private final List<Consumer<PushRequest>> observers = new CopyOnWriteArrayList<>();
@@ -115,6 +115,11 @@ public final class PushController implements AutoCloseable {
         (request.isFull() ? fullPushes : endpointPushes).record(nanos, TimeUnit.NANOSECONDS);
         LOG.debug("push {} ({}) done in {} ms", current.version(), request, nanos / 1_000_000);
         observers.forEach(o -> o.accept(request));
+    }
+
+    /** The push context being served, for the debug views; empty before {@link #initialize()}. */
+    public java.util.Optional<PushContext> current() {
+        return java.util.Optional.ofNullable(current);
     }
 
     /** The last push, for the debug views; empty before the first push after start. */

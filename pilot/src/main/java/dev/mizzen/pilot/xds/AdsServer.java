@@ -92,7 +92,7 @@ public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDi
         return proxies.responsesByType();
     }
 
-    /** What each connected proxy has, sorted by proxy id: for the debug views, {@code istioctl} and tests. */
+    /** What each connected proxy has, sorted by connection id: for the debug views, {@code istioctl} and tests. */
     public List<ConnectionStatus> status() {
         return proxies.status();
     }

@@ -107,10 +107,10 @@ final class ConnectedProxies implements StreamContext {
         }
     }
 
-    /** Every admitted stream's status, sorted by proxy id (then stream), as Istio's {@code SortedClients}. */
+    /** Every admitted stream's status, sorted by connection id (proxy id, then stream), as Istio's {@code SortedClients}. */
     List<ConnectionStatus> status() {
         return streams.values().stream().map(ProxyStream::status).flatMap(Optional::stream)
-                .sorted(java.util.Comparator.comparing(ConnectionStatus::proxyId).thenComparing(ConnectionStatus::connectionId))
+                .sorted(java.util.Comparator.comparing(ConnectionStatus::connectionId))
                 .toList();
     }
 
