@@ -133,7 +133,8 @@ public final class MonitoringServer implements AutoCloseable {
             if (refused(request, response, callback)) {
                 return true;
             }
-            String name = Request.getPathInContext(request).substring("/debug/".length());
+            String path = request.getHttpURI().getPath();
+            String name = path.substring(path.indexOf("/debug/") + "/debug/".length());
             DebugAccess.Decision decision = access.check(remote(request),
                     Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)), List.of(), name);
             if (!decision.allowed()) {
