@@ -169,8 +169,8 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
         }
         LOG.warn("{} is invalid and was skipped{}: {}", key,
                 kept ? " (its last good version keeps serving)" : "", reason);
-        Counter.builder("galley_validation_failed")
-                .description("Istio config objects skipped because they failed validation")
+        Counter.builder("mizzen_config_invalid")
+                .description("Istio config objects skipped because they failed validation (the webhook's are galley_validation_failed)")
                 .tag("kind", key.kind().kind())
                 .register(meters)
                 .increment();

@@ -99,7 +99,7 @@ class KubeConfigStoreValidationTest {
     }
 
     private double failures() {
-        Counter counter = meters.find("galley_validation_failed").tag("kind", "VirtualService").counter();
+        Counter counter = meters.find("mizzen_config_invalid").tag("kind", "VirtualService").counter();
         return counter == null ? 0 : counter.count();
     }
 

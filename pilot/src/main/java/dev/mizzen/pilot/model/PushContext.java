@@ -103,6 +103,11 @@ public final class PushContext {
         return mesh;
     }
 
+    /** The Istio config this push was built from. */
+    public ConfigSnapshot configs() {
+        return config.snapshot();
+    }
+
     public Optional<Service> service(String hostname) {
         return Optional.ofNullable(services.get(hostname));
     }
