@@ -104,6 +104,16 @@ public final class IstiodServer implements AutoCloseable {
      */
     public static IstiodServer start(IstiodSettings settings, KubernetesClient client, Optional<ServingTls> servingTls,
                                      Map<String, AdmissionController> extraHooks) {
+        return start(settings, client, servingTls, extraHooks, Map.of());
+    }
+
+    /**
+     * As {@link #start(IstiodSettings, KubernetesClient, Optional, Map)}, with more pages on the monitoring port
+     * (local mode's {@code /debug/token}); each page enforces who may call it.
+     */
+    public static IstiodServer start(IstiodSettings settings, KubernetesClient client, Optional<ServingTls> servingTls,
+                                     Map<String, AdmissionController> extraHooks,
+                                     Map<String, org.eclipse.jetty.server.Handler> monitoringPages) {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         ExecutorService grpcExecutor = Executors.newFixedThreadPool(threads, named("mizzen-grpc"));
@@ -180,7 +190,8 @@ public final class IstiodServer implements AutoCloseable {
         hooks.putIfAbsent(WebhookServer.INJECT_PATH, new InjectionAdmission(injector, namespaces));
         WebhookServer webhooks = WebhookServer.start(bindAddress(settings), settings.ports().webhooks(), tls, hooks);
         parts.add(webhooks);
-        MonitoringServer monitoring = MonitoringServer.start(bindAddress(settings), settings.ports().monitoring(), meters, ads);
+        MonitoringServer monitoring = MonitoringServer.start(bindAddress(settings), settings.ports().monitoring(), meters, ads,
+                dev.mizzen.istiod.http.HttpServerLimits.DEFAULTS, monitoringPages);
         parts.add(monitoring);
         WebhookConfigurations.update(client, settings.namespace(),
                 servingTls.isPresent() ? Pem.encode(tls.current().chain()) : citadel.rootsPem());

@@ -19,6 +19,7 @@ import org.eclipse.jetty.util.Callback;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -48,7 +49,17 @@ public final class MonitoringServer implements AutoCloseable {
     /** Starts serving; port 0 picks a free port. */
     public static MonitoringServer start(InetAddress bindAddress, int port, PrometheusMeterRegistry meters, AdsServer ads,
                                          HttpServerLimits limits) {
+        return start(bindAddress, port, meters, ads, limits, Map.of());
+    }
+
+    /**
+     * Starts serving, with more pages by path (local mode's {@code /debug/token}); each such page enforces who may call
+     * it. Port 0 picks a free port.
+     */
+    public static MonitoringServer start(InetAddress bindAddress, int port, PrometheusMeterRegistry meters, AdsServer ads,
+                                         HttpServerLimits limits, Map<String, Handler> extraPages) {
         PathMappingsHandler paths = new PathMappingsHandler();
+        extraPages.forEach((path, page) -> paths.addMapping(new ServletPathSpec(path), page));
         paths.addMapping(new ServletPathSpec("/metrics"), new Page(PROMETHEUS_TEXT, meters::scrape));
         paths.addMapping(new ServletPathSpec("/ready"), new Page(TEXT, () -> "ready\n"));
         paths.addMapping(new ServletPathSpec("/debug/syncz"), new Page(TEXT, () -> syncz(ads)));
