@@ -98,6 +98,12 @@ class LocalIdentityAndKubectlTest {
                 assertThat(kubectl.services().inNamespace("default").withName("reviews").get().getSpec().getClusterIP())
                         .startsWith("10.96.");
                 assertThat(kubectl.serviceAccounts().inNamespace("kube-system").withName("default").get()).isNotNull();
+                // kubectl create token: TokenRequest, whose token the CA takes
+                String requested = kubectl.serviceAccounts().inNamespace("default").withName("reviews")
+                        .tokenRequest(new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
+                                .withAudiences("istio-ca").endSpec().build()).getStatus().getToken();
+                assertThat(certificate(local, requested).getSubjectAlternativeNames()).anySatisfy(san ->
+                        assertThat(san.get(1)).isEqualTo("spiffe://cluster.local/ns/default/sa/reviews"));
             }
             Config anonymous = Config.fromKubeconfig(Files.readString(dir.resolve("kube/config")));
             anonymous.setOauthToken("not-the-token");
