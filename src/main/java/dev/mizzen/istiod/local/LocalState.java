@@ -61,7 +61,9 @@ public final class LocalState {
     /** Opens the state directory, creating it and whatever it lacks. */
     public static LocalState open(Path dir, Clock clock) {
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                createPrivateDirectory(dir);
+            }
             RSAKey key = ServiceAccountTokens.parseKey(readOrCreate(dir.resolve(SIGNING_KEY),
                     () -> ServiceAccountTokens.newKey().toJSONString()));
             String token = readOrCreate(dir.resolve(ADMIN_TOKEN), LocalState::randomToken).trim();
@@ -133,6 +135,19 @@ public final class LocalState {
             writeSecretFile(dir.resolve(CA_SECRET), json);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve(CA_SECRET), e);
+        }
+    }
+
+    /** The state holds keys: its directory is the owner's only, where the file system can say so. */
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectory(dir);
         }
     }
 
