@@ -112,6 +112,16 @@ public final class IstiodServer implements AutoCloseable {
      */
     public static IstiodServer start(IstiodSettings settings, KubernetesClient client, Optional<ServingTls> servingTls,
                                      Map<String, AdmissionController> extraHooks) {
+        return start(settings, client, servingTls, extraHooks, Map.of());
+    }
+
+    /**
+     * As {@link #start(IstiodSettings, KubernetesClient, Optional, Map)}, with more pages on the monitoring port
+     * (local mode's {@code /debug/token}); each page enforces who may call it.
+     */
+    public static IstiodServer start(IstiodSettings settings, KubernetesClient client, Optional<ServingTls> servingTls,
+                                     Map<String, AdmissionController> extraHooks,
+                                     Map<String, org.eclipse.jetty.server.Handler> monitoringPages) {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         IstiodMetrics istiodMetrics = IstiodMetrics.bind(meters, BuildInfo.CURRENT);
         int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
@@ -207,7 +217,7 @@ public final class IstiodServer implements AutoCloseable {
         analysis.requestAnalysis();
         MonitoringServer monitoring = MonitoringServer.start(bindAddress(settings), settings.ports().monitoring(),
                 new MonitoringServer.Pages(meters, Optional.of(debugViews.get()),
-                        new DebugAccess(citadel.authenticator(), settings.namespace()), BuildInfo.CURRENT));
+                        new DebugAccess(citadel.authenticator(), settings.namespace()), BuildInfo.CURRENT, monitoringPages));
         parts.add(monitoring);
         WebhookConfigurations.update(client, settings.namespace(),
                 servingTls.isPresent() ? Pem.encode(tls.current().chain()) : citadel.rootsPem());

@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -52,8 +53,17 @@ public final class MonitoringServer implements AutoCloseable {
      *
      * @param debug  the debug endpoints; empty to serve none
      * @param access who may read them
+     * @param extra  more pages by path (local mode's {@code /debug/token}); each enforces who may call it
      */
-    public record Pages(PrometheusMeterRegistry meters, Optional<DebugViews> debug, DebugAccess access, BuildInfo build) {
+    public record Pages(PrometheusMeterRegistry meters, Optional<DebugViews> debug, DebugAccess access, BuildInfo build,
+                        Map<String, Handler> extra) {
+        public Pages {
+            extra = Map.copyOf(extra);
+        }
+
+        public Pages(PrometheusMeterRegistry meters, Optional<DebugViews> debug, DebugAccess access, BuildInfo build) {
+            this(meters, debug, access, build, Map.of());
+        }
     }
 
     /** {@link #start(InetAddress, int, Pages, HttpServerLimits)} with the default limits. */
@@ -64,6 +74,7 @@ public final class MonitoringServer implements AutoCloseable {
     /** Starts serving; port 0 picks a free port. */
     public static MonitoringServer start(InetAddress bindAddress, int port, Pages pages, HttpServerLimits limits) {
         PathMappingsHandler paths = new PathMappingsHandler();
+        pages.extra().forEach((path, page) -> paths.addMapping(new ServletPathSpec(path), page));
         paths.addMapping(new ServletPathSpec("/metrics"), new Page(PROMETHEUS_TEXT, () -> PrometheusText.scrape(pages.meters())));
         paths.addMapping(new ServletPathSpec("/ready"), new Page(TEXT, () -> "ready\n"));
         paths.addMapping(new ServletPathSpec("/version"), new Page(TEXT, () -> pages.build().toString()));
