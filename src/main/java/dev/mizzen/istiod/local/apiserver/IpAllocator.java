@@ -39,8 +39,12 @@ public final class IpAllocator {
      */
     public synchronized void reserve(String address) {
         int index = block.indexOf(address);
-        if (index <= 0 || index >= block.size() - 1) {
+        if (index < 0 || index >= block.size()) {
             throw new IllegalArgumentException(address + " is not in the range " + block);
+        }
+        if (index == 0 || index == block.size() - 1) {
+            throw new IllegalArgumentException(address + " is reserved (the first and last addresses of " + block
+                    + " are never allocated)");
         }
         if (used.get(index)) {
             throw new IllegalArgumentException(address + " is already allocated");
