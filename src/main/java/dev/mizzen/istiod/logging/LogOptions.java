@@ -10,7 +10,8 @@ public final class LogOptions {
 
     @Option(names = {"--log_output_level", "--log-output-level"}, paramLabel = "SCOPE:LEVEL,...",
             description = "Levels per scope, as Istio's: e.g. ads:debug,model:warn ('all' names every scope). "
-                    + "Scopes: all, ${sys:mizzen.log.scopes}.")
+                    + "Scopes: all, ads, analysis, ca, default, grpc, inject, klog, kube, local, model, monitoring, "
+                    + "security, validation.")
     String outputLevels;
 
     @Option(names = {"--log-as-json", "--log_as_json"}, description = "Write each log event as one JSON object per line.")
@@ -18,9 +19,5 @@ public final class LogOptions {
 
     public LogSettings settings() {
         return LogSettings.parse(level, outputLevels, json);
-    }
-
-    static {
-        System.setProperty("mizzen.log.scopes", LogScopes.names());
     }
 }
