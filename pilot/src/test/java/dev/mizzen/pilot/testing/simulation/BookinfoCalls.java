@@ -69,6 +69,9 @@ public final class BookinfoCalls {
                         .expect(routed(OUT, RC, vhost("reviews"), cluster("", "reviews"))),
                 sidecar("reviews by FQDN and port", s).toService("reviews", "reviews.default.svc.cluster.local:9080")
                         .expect(routed(OUT, RC, vhost("reviews"), cluster("", "reviews"))),
+                sidecar("the port in Host is ignored, as Istio's route configurations say", s)
+                        .toService("reviews", "reviews:9999")
+                        .expect(routed(OUT, RC, vhost("reviews"), cluster("", "reviews"))),
                 sidecar("ratings", s).toService("ratings", "ratings:9080")
                         .expect(routed(OUT, RC, vhost("ratings"), cluster("", "ratings")).withEndpoints(1)),
                 sidecar("details", s).toService("details", "details")
