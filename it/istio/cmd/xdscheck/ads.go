@@ -176,12 +176,12 @@ func (c *xdsConfig) summary() any {
 		raw = append(raw, base64.StdEncoding.EncodeToString(b))
 	}
 	return fetchAnswer{
-		Listeners:   len(c.Listeners),
-		Clusters:    len(c.Clusters),
-		Routes:      len(c.Routes),
-		Endpoints:   len(c.Endpoints),
-		Validation:  validate(c),
-		Resources:   raw,
+		Listeners:  len(c.Listeners),
+		Clusters:   len(c.Clusters),
+		Routes:     len(c.Routes),
+		Endpoints:  len(c.Endpoints),
+		Validation: validate(c),
+		Resources:  raw,
 	}
 }
 

@@ -100,10 +100,10 @@ func (p proxySpec) node() (*core.Node, error) {
 		return nil, err
 	}
 	return &core.Node{
-		Id:                   id,
-		Cluster:              workload + "." + p.Namespace,
-		Metadata:             meta,
-		Locality:             n.Locality,
-		UserAgentName:        "envoy",
+		Id:            id,
+		Cluster:       workload + "." + p.Namespace,
+		Metadata:      meta,
+		Locality:      n.Locality,
+		UserAgentName: "envoy",
 	}, nil
 }
