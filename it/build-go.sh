@@ -4,6 +4,7 @@
 #   istio-tools   Istio's pilot-agent, istioctl and pilot-discovery in one binary, from ./istio,
 #                 with symlinks named after each of them
 #   xdscheck      Istio's xDS simulation and validations over what an istiod serves, from ./istio/cmd/xdscheck
+#   grpcgo        a proxyless grpc-go (xDS) client, from ./istio/cmd/grpcgo
 # into the directory given as the first argument (default: target/go-bin beside this script).
 #
 # It uses the normal Go module and build caches, so a second run only relinks what changed; a binary
@@ -69,6 +70,7 @@ istio_ldflags=(
 )
 build "$here/istio" istio-tools "${istio_ldflags[@]}"
 PACKAGE=./cmd/xdscheck build "$here/istio" xdscheck "${istio_ldflags[@]}"
+PACKAGE=./cmd/grpcgo build "$here/istio" grpcgo
 for program in pilot-agent istioctl pilot-discovery; do
   ln -sfn istio-tools "$out/$program"
 done
