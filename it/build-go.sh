@@ -3,6 +3,8 @@
 #   mizzen-kube   etcd + kube-apiserver + kube-controller-manager + a fake kubelet, from ./kube
 #   istio-tools   Istio's pilot-agent, istioctl and pilot-discovery in one binary, from ./istio,
 #                 with symlinks named after each of them
+#   xdscheck      Istio's xDS simulation and validations over what an istiod serves, from ./istio/cmd/xdscheck
+#   grpcgo        a proxyless grpc-go (xDS) client, from ./istio/cmd/grpcgo
 # into the directory given as the first argument (default: target/go-bin beside this script).
 #
 # It uses the normal Go module and build caches, so a second run only relinks what changed; a binary
@@ -21,9 +23,10 @@ if ! command -v go >/dev/null 2>&1; then
   exit 1
 fi
 
-# build MODULE_DIR BINARY [LDFLAGS...]: go build the module's main package, unless the binary is up to date.
+# build MODULE_DIR BINARY [LDFLAGS...]: go build the module's main package (or the package $PACKAGE of the
+# module), unless the binary is up to date.
 build() {
-  local module="$1" binary="$2"
+  local module="$1" binary="$2" package="${PACKAGE:-.}"
   shift 2
   local target="$out/$binary"
   if [[ -x "$target" ]] && [[ -z "$(find "$module" \( -name '*.go' -o -name go.mod -o -name go.sum \) -newer "$target" -print -quit)" ]]; then
@@ -34,7 +37,7 @@ build() {
   local start=$SECONDS
   # -trimpath: no paths of the build machine in the binary; -s -w: no symbol table or DWARF, which
   # makes the link faster and the binary about a third smaller (stack traces keep function names).
-  (cd "$module" && go build -trimpath -buildvcs=false -ldflags="-s -w $*" -o "$target.tmp" .)
+  (cd "$module" && go build -trimpath -buildvcs=false -ldflags="-s -w $*" -o "$target.tmp" "$package")
   mv -f "$target.tmp" "$target"
   echo "build-go.sh: built $binary in $((SECONDS - start))s ($(du -h "$target" | cut -f1))"
 }
@@ -66,6 +69,8 @@ istio_ldflags=(
   "-X=istio.io/istio/pkg/version.buildArch=$(go env GOARCH)"
 )
 build "$here/istio" istio-tools "${istio_ldflags[@]}"
+PACKAGE=./cmd/xdscheck build "$here/istio" xdscheck "${istio_ldflags[@]}"
+PACKAGE=./cmd/grpcgo build "$here/istio" grpcgo
 for program in pilot-agent istioctl pilot-discovery; do
   ln -sfn istio-tools "$out/$program"
 done

@@ -7,6 +7,7 @@ import dev.mizzen.pilot.networking.route.RouteContext;
 import dev.mizzen.pilot.networking.route.RouteTranslator;
 import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.Route;
+import dev.mizzen.pilot.networking.envoy.route.RouteConfigurations;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
@@ -70,8 +71,7 @@ public final class GatewayRoutes {
                 }
             }
         }
-        RouteConfiguration.Builder out = RouteConfiguration.newBuilder().setName(name)
-                .setValidateClusters(com.google.protobuf.BoolValue.of(false));
+        RouteConfiguration.Builder out = RouteConfigurations.istioDefaults(name);
         final int listenerPort = port;
         hosts.forEach((host, h) -> {
             VirtualHost.Builder vh = VirtualHost.newBuilder().setName(host + ":" + listenerPort)

@@ -66,11 +66,7 @@ public final class SidecarRoutes {
                     .build());
         }
         hosts.add(catchAll(scope));
-        return Optional.of(RouteConfiguration.newBuilder()
-                .setName(name)
-                .addAllVirtualHosts(hosts)
-                .setValidateClusters(com.google.protobuf.BoolValue.of(false))
-                .build());
+        return Optional.of(RouteConfigurations.istioDefaults(name).addAllVirtualHosts(hosts).build());
     }
 
     private static List<Route> routes(Service service, RouteContext ctx, SidecarScope scope) {
