@@ -31,7 +31,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * SIGTERM to one of two istiod replicas ({@link IstiodServer#drainAndClose}): it stops being ready, its proxies
- * move to the other replica within the drain window, spread over it, and no admission review sent to it fails.
+ * lose their streams spread over the drain window (not in one storm) and all reconnect to the other replica, and no
+ * admission review sent to it fails.
  *
  * <p>The proxies are ADS clients (one connection each, as Envoy and Istio's agent keep one) that reach istiod
  * through one name resolving to both replicas, the draining one first ({@link ReplicaAddresses}), and that
@@ -41,9 +42,12 @@ import static org.awaitility.Awaitility.await;
 class GracefulDrainTest {
     private static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
     private static final int PROXIES = Integer.getInteger("drain.proxies", 1_000);
-    private static final Duration WINDOW = Duration.ofSeconds(5);
+    /** Istio's default --shutdownDuration. */
+    private static final Duration WINDOW = IstiodServer.DEFAULT_DRAIN_WINDOW;
     /** The apiserver keeps calling a pod's webhook until it sees the pod no longer ready (endpoint propagation). */
     private static final Duration STALE_ENDPOINTS = WINDOW.dividedBy(2);
+    /** Time for B to admit and answer the last proxies to arrive, on a busy 2-core machine. */
+    private static final Duration SLACK = Duration.ofSeconds(10);
 
     @Test
     void theProxiesOfADrainingReplicaMoveToTheOtherWithinTheWindowAndNoWebhookCallFails() throws Exception {
@@ -67,22 +71,29 @@ class GracefulDrainTest {
                 callers.switchAfter(drainStart, STALE_ENDPOINTS);
                 CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> a.drainAndClose(WINDOW));
                 await().atMost(Duration.ofSeconds(5)).until(() -> !a.ready());
-                // the first moves come well before the window's end: the drain spreads them
-                await().atMost(WINDOW).until(() -> b.ads().connectedStreams() > 0);
-                long firstMove = System.nanoTime() - drainStart;
-                await().atMost(WINDOW.plusSeconds(5)).until(() -> b.ads().connectedStreams() == PROXIES
-                        && proxies.stream().allMatch(p -> p.responses.get() >= 2));
+                await().atMost(WINDOW.plus(SLACK)).untilAsserted(() -> assertThat(b.ads().connectedStreams())
+                        .as("proxies on B (%d on A, %d reconnects)", a.ads().connectedStreams(),
+                                proxies.stream().mapToInt(p -> p.reconnects.get()).sum())
+                        .isEqualTo(PROXIES));
+                await().atMost(SLACK).until(() -> proxies.stream().allMatch(p -> p.responses.get() >= 2));
                 long allMoved = System.nanoTime() - drainStart;
                 drain.get();
                 callers.stop();
 
-                System.out.printf("drain of %d proxies over a %d s window: first on B after %d ms, all on B after %d ms "
-                                + "(reconnects seen by the proxies: %d); webhook calls during the drain: %d, failed: %d%n",
-                        PROXIES, WINDOW.toSeconds(), firstMove / 1_000_000, allMoved / 1_000_000,
-                        proxies.stream().mapToInt(p -> p.reconnects.get()).sum(), callers.calls.get(),
-                        callers.failures.size());
-                assertThat(Duration.ofNanos(allMoved)).isLessThan(WINDOW.plusSeconds(5));
-                assertThat(Duration.ofNanos(firstMove)).isLessThan(WINDOW.dividedBy(2));
+                // when each proxy lost its stream on A, from the proxies' side: spread over the window, not a storm
+                long[] lost = proxies.stream().mapToLong(p -> p.firstLoss.get() - drainStart).sorted().toArray();
+                long p10 = lost[lost.length / 10] / 1_000_000;
+                long median = lost[lost.length / 2] / 1_000_000;
+                long p90 = lost[lost.length * 9 / 10] / 1_000_000;
+                long last = lost[lost.length - 1] / 1_000_000;
+                System.out.printf("drain of %d proxies over a %d s window: streams ended on A (as the proxies saw it) "
+                                + "at %d ms (10%%), %d ms (50%%), %d ms (90%%), %d ms (last); all on B after %d ms; "
+                                + "webhook calls during the drain: %d, failed: %d%n",
+                        PROXIES, WINDOW.toSeconds(), p10, median, p90, last, allMoved / 1_000_000,
+                        callers.calls.get(), callers.failures.size());
+                // a ramp, not a storm: the middle 80% of the proxies leave over at least half the window (a storm
+                // would put them within a few ms; a busy machine only delays what they see, it does not bunch it)
+                assertThat(Duration.ofMillis(p90 - p10)).isGreaterThanOrEqualTo(WINDOW.dividedBy(2));
                 assertThat(callers.failures).isEmpty();
                 assertThat(callers.calls.get()).isPositive();
             } finally {
@@ -97,6 +108,8 @@ class GracefulDrainTest {
         private final Node node;
         private final AtomicInteger responses = new AtomicInteger();
         private final AtomicInteger reconnects = new AtomicInteger();
+        /** When the proxy first lost its stream (System.nanoTime). */
+        private final java.util.concurrent.atomic.AtomicLong firstLoss = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
         private final AtomicBoolean closed = new AtomicBoolean();
 
         private Proxy(ManagedChannel channel, Node node) {
@@ -140,12 +153,14 @@ class GracefulDrainTest {
 
                             @Override
                             public void onError(Throwable t) {
+                                firstLoss.compareAndSet(Long.MAX_VALUE, System.nanoTime());
                                 reconnects.incrementAndGet();
                                 open();
                             }
 
                             @Override
                             public void onCompleted() {
+                                firstLoss.compareAndSet(Long.MAX_VALUE, System.nanoTime());
                                 reconnects.incrementAndGet();
                                 open();
                             }
