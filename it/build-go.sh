@@ -3,6 +3,7 @@
 #   mizzen-kube   etcd + kube-apiserver + kube-controller-manager + a fake kubelet, from ./kube
 #   istio-tools   Istio's pilot-agent, istioctl and pilot-discovery in one binary, from ./istio,
 #                 with symlinks named after each of them
+#   helm          Helm's own command (helm.sh/helm/v3, a tool of ./helm), to render install/kubernetes/helm
 # into the directory given as the first argument (default: target/go-bin beside this script).
 #
 # It uses the normal Go module and build caches, so a second run only relinks what changed; a binary
@@ -25,6 +26,14 @@ fi
 build() {
   local module="$1" binary="$2"
   shift 2
+  build_package "$module" "$binary" . "$@"
+}
+
+# build_package MODULE_DIR BINARY PACKAGE [LDFLAGS...]: go build PACKAGE (the module's own, or a main package
+# of a module it requires, such as a tool) with the module's dependency versions, unless up to date.
+build_package() {
+  local module="$1" binary="$2" package="$3"
+  shift 3
   local target="$out/$binary"
   if [[ -x "$target" ]] && [[ -z "$(find "$module" \( -name '*.go' -o -name go.mod -o -name go.sum \) -newer "$target" -print -quit)" ]]; then
     echo "build-go.sh: $binary is up to date ($target)"
@@ -34,7 +43,7 @@ build() {
   local start=$SECONDS
   # -trimpath: no paths of the build machine in the binary; -s -w: no symbol table or DWARF, which
   # makes the link faster and the binary about a third smaller (stack traces keep function names).
-  (cd "$module" && go build -trimpath -buildvcs=false -ldflags="-s -w $*" -o "$target.tmp" .)
+  (cd "$module" && go build -trimpath -buildvcs=false -ldflags="-s -w $*" -o "$target.tmp" "$package")
   mv -f "$target.tmp" "$target"
   echo "build-go.sh: built $binary in $((SECONDS - start))s ($(du -h "$target" | cut -f1))"
 }
@@ -69,3 +78,7 @@ build "$here/istio" istio-tools "${istio_ldflags[@]}"
 for program in pilot-agent istioctl pilot-discovery; do
   ln -sfn istio-tools "$out/$program"
 done
+
+# Helm's version stamp (internal/version.version), as its Makefile sets it; without it helm reports v3.x-dev
+helm_version="$(module_version "$here/helm" helm.sh/helm/v3)"
+build_package "$here/helm" helm helm.sh/helm/v3/cmd/helm "-X=helm.sh/helm/v3/internal/version.version=$helm_version"
