@@ -5,6 +5,7 @@
 #                 with symlinks named after each of them
 #   xdscheck      Istio's xDS simulation and validations over what an istiod serves, from ./istio/cmd/xdscheck
 #   grpcgo        a proxyless grpc-go (xDS) client, from ./istio/cmd/grpcgo
+#   helm          Helm's own command (helm.sh/helm/v3, a tool of ./helm), to render install/kubernetes/helm
 # into the directory given as the first argument (default: target/go-bin beside this script).
 #
 # It uses the normal Go module and build caches, so a second run only relinks what changed; a binary
@@ -26,8 +27,16 @@ fi
 # build MODULE_DIR BINARY [LDFLAGS...]: go build the module's main package (or the package $PACKAGE of the
 # module), unless the binary is up to date.
 build() {
-  local module="$1" binary="$2" package="${PACKAGE:-.}"
+  local module="$1" binary="$2"
   shift 2
+  build_package "$module" "$binary" "${PACKAGE:-.}" "$@"
+}
+
+# build_package MODULE_DIR BINARY PACKAGE [LDFLAGS...]: go build PACKAGE (the module's own, or a main package
+# of a module it requires, such as a tool) with the module's dependency versions, unless up to date.
+build_package() {
+  local module="$1" binary="$2" package="$3"
+  shift 3
   local target="$out/$binary"
   if [[ -x "$target" ]] && [[ -z "$(find "$module" \( -name '*.go' -o -name go.mod -o -name go.sum \) -newer "$target" -print -quit)" ]]; then
     echo "build-go.sh: $binary is up to date ($target)"
@@ -74,3 +83,7 @@ PACKAGE=./cmd/grpcgo build "$here/istio" grpcgo
 for program in pilot-agent istioctl pilot-discovery; do
   ln -sfn istio-tools "$out/$program"
 done
+
+# Helm's version stamp (internal/version.version), as its Makefile sets it; without it helm reports v3.x-dev
+helm_version="$(module_version "$here/helm" helm.sh/helm/v3)"
+build_package "$here/helm" helm helm.sh/helm/v3/cmd/helm "-X=helm.sh/helm/v3/internal/version.version=$helm_version"

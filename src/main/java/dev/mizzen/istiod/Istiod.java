@@ -10,6 +10,7 @@ import dev.mizzen.istiod.cli.inspect.ProxyStatusCommand;
 import dev.mizzen.istiod.cli.inspect.VersionCommand;
 import dev.mizzen.istiod.webhook.WebhookOptions;
 import dev.mizzen.istiod.local.LocalMode;
+import dev.mizzen.istiod.leader.ElectionSettings;
 import dev.mizzen.istiod.local.apiserver.Cidr;
 import dev.mizzen.pilot.model.MeshSettings;
 import dev.mizzen.pilot.push.Debouncer;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -121,6 +123,29 @@ public final class Istiod implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     String trustDomain;
 
+    @Option(names = "--shutdownDuration", defaultValue = "10s", converter = DurationConverter.class,
+            description = "On SIGTERM, the window over which istiod closes its xDS streams so proxies move to other "
+                    + "replicas, as Istio's flag (default ${DEFAULT-VALUE}); then CA calls and webhook calls in flight finish.")
+    Duration shutdownDuration;
+
+    /** Go's duration syntax as Istio's flags take it: {@code 10s}, {@code 500ms}, {@code 1m}. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)").matcher(value.trim());
+            if (!m.matches()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 10s or 500ms");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+    }
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -154,7 +179,8 @@ public final class Istiod implements Callable<Integer> {
         ClusterProbe.requireReachable(config);
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
              IstiodServer server = IstiodServer.start(settings, client, webhook.servingTlsFromFiles(), Map.of())) {
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+            // SIGTERM (a rolling update, a scale-down): shed the proxies over the window, then exit
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> server.drainAndClose(shutdownDuration)));
             server.awaitTermination();
         }
         return 0;
@@ -168,7 +194,7 @@ public final class Istiod implements Callable<Integer> {
                 : local != null ? IstiodSettings.LOOPBACK : IstiodSettings.ALL_INTERFACES;
         return new IstiodSettings(new IstiodSettings.Ports(xdsPort, secureXdsPort, webhook.port(), monitoringPort),
                 bind, namespace, MeshSettings.of(domainSuffix, namespace, trustDomain), Debouncer.Settings.ISTIO_DEFAULTS,
-                ca, XdsLimits.DEFAULTS.withNewStreamsPerSecond(newStreamsPerSecond));
+                ca, XdsLimits.DEFAULTS.withNewStreamsPerSecond(newStreamsPerSecond), ElectionSettings.defaults());
     }
 
     private int serveLocal(IstiodSettings settings) throws Exception {

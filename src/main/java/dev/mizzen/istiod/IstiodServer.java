@@ -20,6 +20,7 @@ import dev.mizzen.pilot.xds.XdsDebug;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.mizzen.istiod.tls.ServingTls;
 import dev.mizzen.istiod.webhook.WebhookConfigurations;
+import dev.mizzen.istiod.leader.LeaderElection;
 import dev.mizzen.istiod.webhook.WebhookServer;
 import dev.mizzen.pilot.inject.InjectionAdmission;
 import dev.mizzen.pilot.networking.envoy.EnvoyGenerator;
@@ -76,6 +77,10 @@ import java.util.concurrent.TimeUnit;
 public final class IstiodServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IstiodServer.class);
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a drain waits for CA calls and admission reviews in flight after its window. */
+    public static final Duration DRAIN_GRACE = Duration.ofSeconds(5);
+    /** Istio's {@code --shutdownDuration} default: the window over which a stopping istiod sheds its proxies. */
+    public static final Duration DEFAULT_DRAIN_WINDOW = Duration.ofSeconds(10);
 
     /** What a running istiod holds, closed in reverse order of start. */
     private final List<AutoCloseable> parts;
@@ -86,10 +91,16 @@ public final class IstiodServer implements AutoCloseable {
     private final WebhookServer webhooks;
     private final MonitoringServer monitoring;
     private final Citadel citadel;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** False once a drain began: /ready answers 503. */
+    private final java.util.concurrent.atomic.AtomicBoolean ready;
 
     private IstiodServer(List<AutoCloseable> parts, AdsServer ads, PushController pushes, Server xdsServer,
-                         Server secureServer, WebhookServer webhooks, MonitoringServer monitoring, Citadel citadel) {
+                         Server secureServer, WebhookServer webhooks, MonitoringServer monitoring, Citadel citadel,
+                         java.util.concurrent.atomic.AtomicBoolean ready) {
         this.parts = parts;
+        this.ready = ready;
         this.ads = ads;
         this.pushes = pushes;
         this.xdsServer = xdsServer;
@@ -134,17 +145,24 @@ public final class IstiodServer implements AutoCloseable {
         // one informer per kind for the whole process: every part asks here, and they start together below
         KubeInformers informers = new KubeInformers(client);
         parts.add(informers);
-        Citadel citadel = Citadel.start(settings.citadel(), client, informers, meters, Clock.systemUTC());
+        // every replica serves; only the leader of each election writes what they would all write the same
+        LeaderElection rootPublishing = LeaderElection.start(client, settings.namespace(),
+                LeaderElection.NAMESPACE_CONTROLLER, settings.election());
+        LeaderElection webhookPatching = LeaderElection.start(client, settings.namespace(),
+                LeaderElection.VALIDATION_CONTROLLER, settings.election());
+        Citadel citadel = Citadel.start(settings.citadel(), client, informers, meters, Clock.systemUTC(), rootPublishing);
         parts.add(citadel);
         ExecutorService webhookUpdates = Executors.newSingleThreadExecutor(named("mizzen-webhook-config"));
         parts.add(webhookUpdates::shutdownNow);
+        WebhookConfigurations webhookConfigs = new WebhookConfigurations(client, settings.namespace(), webhookPatching,
+                webhookUpdates);
         ServingTls tls = servingTls.orElseGet(() -> {
             var first = citadel.servingCertificate().current();
             ServingTls issued = ServingTls.of(first.key(), first.chain());
             citadel.servingCertificate().subscribe((key, chain) -> {
                 issued.update(key, chain);
                 // a new root (rotation) must reach the apiserver's trust in the webhooks too
-                webhookUpdates.execute(() -> WebhookConfigurations.update(client, settings.namespace(), citadel.rootsPem()));
+                webhookConfigs.want(citadel.rootsPem());
             });
             return issued;
         });
@@ -216,15 +234,19 @@ public final class IstiodServer implements AutoCloseable {
         parts.add(webhooks);
         pushes.addObserver(request -> analysis.requestAnalysis());
         analysis.requestAnalysis();
+        java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean(true);
         MonitoringServer monitoring = MonitoringServer.start(bindAddress(settings), settings.ports().monitoring(),
                 new MonitoringServer.Pages(meters, Optional.of(debugViews.get()),
-                        new DebugAccess(citadel.authenticator(), settings.namespace()), BuildInfo.CURRENT, monitoringPages));
+                        new DebugAccess(citadel.authenticator(), settings.namespace()), BuildInfo.CURRENT, monitoringPages,
+                        ready::get));
         parts.add(monitoring);
-        WebhookConfigurations.update(client, settings.namespace(),
-                servingTls.isPresent() ? Pem.encode(tls.current().chain()) : citadel.rootsPem());
+        webhookConfigs.want(servingTls.isPresent() ? Pem.encode(tls.current().chain()) : citadel.rootsPem());
+        // closed first: a stopping replica releases its Leases so another takes over at its next retry
+        parts.add(rootPublishing);
+        parts.add(webhookPatching);
         LOG.info("istiod serving: xDS on {}, secure xDS and CA on {}, webhooks on {}, monitoring on {}",
                 xdsServer.getPort(), secureServer.getPort(), webhooks.port(), monitoring.port());
-        return new IstiodServer(parts, ads, pushes, xdsServer, secureServer, webhooks, monitoring, citadel);
+        return new IstiodServer(parts, ads, pushes, xdsServer, secureServer, webhooks, monitoring, citadel, ready);
     }
 
     /**
@@ -326,6 +348,45 @@ public final class IstiodServer implements AutoCloseable {
         return citadel;
     }
 
+    /**
+     * What istiod does on SIGTERM, before it closes: stops being ready (the Service sends it no new callers), stops
+     * taking new xDS streams and CA calls (GOAWAY; the ports close, so a reconnect lands on another replica), closes
+     * the open ADS streams evenly over {@code window} so the proxies move without a storm, then lets the CA calls
+     * and admission reviews in flight finish (at most {@link #DRAIN_GRACE} each) and closes. The webhooks keep
+     * serving through the window: the apiserver may call this replica until it sees it is no longer ready.
+     */
+    public void drainAndClose(Duration window) {
+        if (closed.get()) {
+            return;
+        }
+        long start = System.nanoTime();
+        ready.set(false);
+        LOG.info("draining: {} ADS streams over {}", ads.connectedStreams(), window);
+        xdsServer.shutdown();
+        secureServer.shutdown();
+        ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(named("mizzen-drain"));
+        try {
+            ads.drain(new dev.mizzen.pilot.xds.DrainPace(window), ticks)
+                    .get(window.plus(DRAIN_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+            xdsServer.awaitTermination(DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            secureServer.awaitTermination(DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("the drain did not finish in time ({}); closing what is left", e.toString());
+        } finally {
+            ticks.shutdownNow();
+        }
+        webhooks.stopGracefully(DRAIN_GRACE);
+        LOG.info("drained in {} ms; closing", Duration.ofNanos(System.nanoTime() - start).toMillis());
+        close();
+    }
+
+    /** Whether /ready answers 200. */
+    public boolean ready() {
+        return ready.get();
+    }
+
     /** Blocks until the xDS server stops. */
     public void awaitTermination() throws InterruptedException {
         xdsServer.awaitTermination();
@@ -333,6 +394,9 @@ public final class IstiodServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return; // a shutdown hook and the code that started istiod may both close it
+        }
         for (int i = parts.size() - 1; i >= 0; i--) {
             try {
                 parts.get(i).close();

@@ -1,6 +1,7 @@
 package dev.mizzen.istiod;
 
 import dev.mizzen.citadel.CitadelSettings;
+import dev.mizzen.istiod.leader.ElectionSettings;
 import dev.mizzen.pilot.model.MeshSettings;
 import dev.mizzen.pilot.push.Debouncer;
 import dev.mizzen.pilot.xds.XdsLimits;
@@ -11,9 +12,11 @@ import dev.mizzen.pilot.xds.XdsLimits;
  *
  * @param bindAddress the address every server listens on: all interfaces in a cluster, loopback in local mode
  * @param namespace   the namespace istiod runs in
+ * @param election    how the replicas elect the one that writes to the cluster
  */
 public record IstiodSettings(Ports ports, String bindAddress, String namespace, MeshSettings mesh,
-                             Debouncer.Settings debounce, CitadelSettings citadel, XdsLimits xdsLimits) {
+                             Debouncer.Settings debounce, CitadelSettings citadel, XdsLimits xdsLimits,
+                             ElectionSettings election) {
     /** Every interface: what a pod in a cluster needs. */
     public static final String ALL_INTERFACES = "0.0.0.0";
     /** This machine only: local mode, the demo and tests. */
@@ -56,7 +59,7 @@ public record IstiodSettings(Ports ports, String bindAddress, String namespace, 
         return new IstiodSettings(Ports.ISTIO, ALL_INTERFACES, namespace, MeshSettings.DEFAULT,
                 Debouncer.Settings.ISTIO_DEFAULTS, CitadelSettings.defaults(namespace).withServing(
                         CitadelSettings.ServingSettings.forIstiod(namespace, MeshSettings.DEFAULT.domainSuffix())),
-                XdsLimits.DEFAULTS);
+                XdsLimits.DEFAULTS, ElectionSettings.defaults());
     }
 
     /**
@@ -64,14 +67,18 @@ public record IstiodSettings(Ports ports, String bindAddress, String namespace, 
      * running istiod nor be reachable from elsewhere.
      */
     public IstiodSettings withEphemeralPorts() {
-        return new IstiodSettings(Ports.EPHEMERAL, LOOPBACK, namespace, mesh, debounce, citadel, xdsLimits);
+        return new IstiodSettings(Ports.EPHEMERAL, LOOPBACK, namespace, mesh, debounce, citadel, xdsLimits, election);
     }
 
     public IstiodSettings withCitadel(CitadelSettings ca) {
-        return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, ca, xdsLimits);
+        return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, ca, xdsLimits, election);
     }
 
     public IstiodSettings withXdsLimits(XdsLimits limits) {
-        return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, citadel, limits);
+        return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, citadel, limits, election);
+    }
+
+    public IstiodSettings withElection(ElectionSettings e) {
+        return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, citadel, xdsLimits, e);
     }
 }

@@ -3,6 +3,7 @@ package dev.mizzen.citadel;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.mizzen.citadel.authn.ClientCertificateAuthenticator;
 import dev.mizzen.api.kube.KubeInformers;
+import dev.mizzen.api.kube.Leadership;
 import dev.mizzen.citadel.authn.CachingAuthenticator;
 import dev.mizzen.api.identity.CallerAuthenticator;
 import dev.mizzen.citadel.authn.TokenReviewAuthenticator;
@@ -97,6 +98,17 @@ public final class Citadel implements AutoCloseable {
      */
     public static Citadel start(CitadelSettings settings, KubernetesClient client, KubeInformers informers,
                                 MeterRegistry meters, Clock clock) {
+        return start(settings, client, informers, meters, clock, Leadership.ALWAYS);
+    }
+
+    /**
+     * As {@link #start(CitadelSettings, KubernetesClient, KubeInformers, MeterRegistry, Clock)}, one of several
+     * replicas: the roots are published in the namespaces only while {@code rootPublishing} leads. (The CA Secret
+     * is written by whichever replica gets there first: its writes are optimistic, and every replica must
+     * have the root before it serves.)
+     */
+    public static Citadel start(CitadelSettings settings, KubernetesClient client, KubeInformers informers,
+                                MeterRegistry meters, Clock clock, Leadership rootPublishing) {
         ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(
                 new ThreadFactoryBuilder().setNameFormat("citadel-control").setDaemon(true).build());
         ExecutorService reviews = tokenReviewExecutor();
@@ -126,7 +138,7 @@ public final class Citadel implements AutoCloseable {
             var service = new IstioCertificateGrpcService(
                     new CertificateRequestHandler(authenticator, ca, new CaMetrics(meters)));
 
-            RootCertPublisher publisher = new RootCertPublisher(client, informers, ca.roots(), control);
+            RootCertPublisher publisher = new RootCertPublisher(client, informers, ca.roots(), control, rootPublishing);
             ServingCertificateRotator serving =
                     new ServingCertificateRotator(ca, settings.serving(), settings.keyType(), clock, control);
             ca.onChange(bundle -> publisher.publish(bundle.roots()));

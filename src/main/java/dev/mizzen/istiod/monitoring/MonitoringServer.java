@@ -54,9 +54,15 @@ public final class MonitoringServer implements AutoCloseable {
      * @param debug  the debug endpoints; empty to serve none
      * @param access who may read them
      * @param extra  more pages by path (local mode's {@code /debug/token}); each enforces who may call it
+     * @param ready  whether {@code /ready} answers 200 (serving) or 503 (starting or draining)
      */
     public record Pages(PrometheusMeterRegistry meters, Optional<DebugViews> debug, DebugAccess access, BuildInfo build,
-                        Map<String, Handler> extra) {
+                        Map<String, Handler> extra, java.util.function.BooleanSupplier ready) {
+        public Pages(PrometheusMeterRegistry meters, Optional<DebugViews> debug, DebugAccess access, BuildInfo build,
+                     Map<String, Handler> extra) {
+            this(meters, debug, access, build, extra, () -> true);
+        }
+
         public Pages {
             extra = Map.copyOf(extra);
         }
@@ -76,7 +82,7 @@ public final class MonitoringServer implements AutoCloseable {
         PathMappingsHandler paths = new PathMappingsHandler();
         pages.extra().forEach((path, page) -> paths.addMapping(new ServletPathSpec(path), page));
         paths.addMapping(new ServletPathSpec("/metrics"), new Page(PROMETHEUS_TEXT, () -> PrometheusText.scrape(pages.meters())));
-        paths.addMapping(new ServletPathSpec("/ready"), new Page(TEXT, () -> "ready\n"));
+        paths.addMapping(new ServletPathSpec("/ready"), new ReadinessPage(pages.ready()));
         paths.addMapping(new ServletPathSpec("/version"), new Page(TEXT, () -> pages.build().toString()));
         pages.debug().ifPresent(debug -> {
             paths.addMapping(new ServletPathSpec("/debug"), new Page(DebugResponse.HTML, debug::indexPage));
@@ -124,6 +130,25 @@ public final class MonitoringServer implements AutoCloseable {
         public boolean handle(Request request, Response response, Callback callback) {
             if (!refused(request, response, callback)) {
                 Responses.send(response, callback, 200, contentType, body.get().getBytes(StandardCharsets.UTF_8));
+            }
+            return true;
+        }
+    }
+
+    /** {@code /ready}: 200 while istiod serves, 503 once it drains, so the Service stops sending it new callers. */
+    private static final class ReadinessPage extends Handler.Abstract {
+        private final java.util.function.BooleanSupplier ready;
+
+        ReadinessPage(java.util.function.BooleanSupplier ready) {
+            this.ready = ready;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            if (!refused(request, response, callback)) {
+                boolean serving = ready.getAsBoolean();
+                Responses.send(response, callback, serving ? 200 : 503, TEXT,
+                        (serving ? "ready\n" : "draining\n").getBytes(StandardCharsets.UTF_8));
             }
             return true;
         }

@@ -72,6 +72,11 @@ public final class WebhookServer implements AutoCloseable {
         return JettyServers.port(server);
     }
 
+    /** Stops taking connections and lets the admission reviews in flight finish, for at most {@code grace}. */
+    public void stopGracefully(java.time.Duration grace) {
+        JettyServers.stopGracefully(server, grace);
+    }
+
     @Override
     public void close() {
         JettyServers.stop(server);

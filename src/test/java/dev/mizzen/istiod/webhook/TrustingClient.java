@@ -13,11 +13,11 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 
 /** Test helper: a JDK HttpClient that trusts exactly one certificate, as the apiserver trusts its caBundle. */
-final class TrustingClient {
+public final class TrustingClient {
     private final HttpClient client;
     private final int port;
 
-    TrustingClient(X509Certificate trusted, int port) {
+    public TrustingClient(X509Certificate trusted, int port) {
         this.port = port;
         client = HttpClient.newBuilder().sslContext(trusting(trusted)).connectTimeout(Duration.ofSeconds(10)).build();
     }
@@ -42,7 +42,7 @@ final class TrustingClient {
         return client;
     }
 
-    HttpRequest post(String path, String contentType, byte[] body) {
+    public HttpRequest post(String path, String contentType, byte[] body) {
         return HttpRequest.newBuilder(uri(path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", contentType)
@@ -54,7 +54,7 @@ final class TrustingClient {
         return URI.create("https://localhost:" + port + path);
     }
 
-    HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+    public HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

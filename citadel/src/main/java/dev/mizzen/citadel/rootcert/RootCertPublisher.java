@@ -1,6 +1,7 @@
 package dev.mizzen.citadel.rootcert;
 
 import dev.mizzen.api.kube.KubeInformers;
+import dev.mizzen.api.kube.Leadership;
 import dev.mizzen.citadel.pki.Pem;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -36,6 +37,9 @@ import java.util.function.Consumer;
  * desired PEM, an atomic reference that {@link #publish} writes. A failed write is retried after
  * {@link #RETRY_SECONDS}, and every namespace is re-checked every {@link #RESYNC_MINUTES} minutes. The informers
  * are the process's shared ones (namespaces, and the ConfigMaps of this name only).
+ *
+ * <p>Only the leader of istiod's replicas writes ({@link Leadership}); a follower's reconciles stop before the
+ * write, and becoming the leader reconciles every namespace.
  */
 public final class RootCertPublisher implements AutoCloseable {
     public static final String CONFIG_MAP = "istio-ca-root-cert";
@@ -51,11 +55,13 @@ public final class RootCertPublisher implements AutoCloseable {
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final SharedIndexInformer<Namespace> namespaces;
     private final SharedIndexInformer<ConfigMap> configMaps;
+    private final Leadership leadership;
     private ScheduledFuture<?> resync;
 
     public RootCertPublisher(KubernetesClient client, KubeInformers informers, List<X509Certificate> initialRoots,
-                             ScheduledExecutorService executor) {
+                             ScheduledExecutorService executor, Leadership leadership) {
         this.client = client;
+        this.leadership = leadership;
         this.executor = executor;
         this.desired.set(Pem.encode(initialRoots));
         this.configMaps = informers.of(ConfigMap.class, KubeInformers.Selection.ALL.withField("metadata.name", CONFIG_MAP));
@@ -68,6 +74,7 @@ public final class RootCertPublisher implements AutoCloseable {
         namespaces.addEventHandler(handler(ns -> enqueue(ns.getMetadata().getName())));
         resync = executor.scheduleWithFixedDelay(() -> namespaces.getStore().listKeys().forEach(this::enqueue),
                 RESYNC_MINUTES, RESYNC_MINUTES, TimeUnit.MINUTES);
+        leadership.whenLeading(() -> namespaces.getStore().listKeys().forEach(this::enqueue));
     }
 
     /** Publishes new roots everywhere. */
@@ -97,6 +104,9 @@ public final class RootCertPublisher implements AutoCloseable {
     }
 
     private void reconcile(String namespace) {
+        if (!leadership.isLeading()) {
+            return; // the leader keeps it; this replica reconciles all when it leads
+        }
         Namespace ns = namespaces.getStore().getByKey(namespace);
         if (ns == null || (ns.getStatus() != null && "Terminating".equals(ns.getStatus().getPhase()))) {
             return;

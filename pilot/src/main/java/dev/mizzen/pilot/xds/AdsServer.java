@@ -92,6 +92,21 @@ public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDi
         return proxies.responsesByType();
     }
 
+    /**
+     * Closes every admitted stream over {@code pace}'s window, evenly, so the proxies reconnect to other replicas
+     * without a storm; completes once the window is over and no stream is left. The caller has stopped new
+     * streams first (the gRPC servers' {@code shutdown()}).
+     */
+    public java.util.concurrent.CompletableFuture<Void> drain(DrainPace pace,
+                                                              java.util.concurrent.ScheduledExecutorService scheduler) {
+        return StreamDrain.start(proxies, pace, scheduler);
+    }
+
+    /** The admitted streams now. */
+    public int connectedStreams() {
+        return proxies.streams().size();
+    }
+
     /** What each connected proxy has, sorted by connection id: for the debug views, {@code istioctl} and tests. */
     public List<ConnectionStatus> status() {
         return proxies.status();

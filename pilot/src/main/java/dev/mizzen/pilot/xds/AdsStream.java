@@ -396,6 +396,11 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
         context.closed(this);
     }
 
+    @Override
+    public final void shed(Status status) {
+        close(status);
+    }
+
     protected final synchronized void close(Status status) {
         if (!closed) {
             closed = true;

@@ -114,6 +114,11 @@ final class ConnectedProxies implements StreamContext {
                 .toList();
     }
 
+    /** The admitted streams now, in the order they were opened (stream ids grow). */
+    List<ProxyStream> streams() {
+        return streams.values().stream().sorted(java.util.Comparator.comparingLong(ProxyStream::id)).toList();
+    }
+
     /** Responses sent so far, by Istio's type label. */
     Map<String, Long> responsesByType() {
         return metrics.pushesByType();

@@ -20,4 +20,7 @@ interface ProxyStream {
 
     /** What the proxy was sent and acknowledged; empty once the stream closed. */
     Optional<ConnectionStatus> status();
+
+    /** Ends the stream with {@code status} (a drain: the proxy reconnects, to another replica). */
+    void shed(io.grpc.Status status);
 }
