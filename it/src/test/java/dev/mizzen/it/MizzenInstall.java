@@ -77,6 +77,11 @@ public final class MizzenInstall {
         }
     }
 
+    /** Applies every document of YAML text (server-side apply, conflicts forced). */
+    public static List<HasMetadata> applyYaml(KubernetesClient client, String yaml) {
+        return applyYaml(client, new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     /** The text of a test resource. */
     public static String resource(String resource) {
         try (InputStream in = MizzenInstall.class.getResourceAsStream(resource)) {

@@ -50,12 +50,16 @@ public final class ProxylessAds implements AutoCloseable {
 
     private final ManagedChannel channel;
     private final Node node;
+    private final String bearerToken;
     private final Set<String> targets;
     private final Map<String, Set<String>> subscribed = new ConcurrentHashMap<>();
     private final Map<String, TypeState> latest = new ConcurrentHashMap<>();
+    /** per type, how many responses came on the current stream */
+    private final Map<String, Integer> responsesOnStream = new ConcurrentHashMap<>();
     private final AtomicInteger responses = new AtomicInteger();
     private final AtomicReference<Throwable> error = new AtomicReference<>();
-    private final StreamObserver<DiscoveryRequest> requests;
+    private StreamObserver<DiscoveryRequest> requests;
+    private int stream;
 
     /**
      * Opens a stream on {@code channel} as the proxyless workload {@code node}, for the given targets
@@ -65,7 +69,32 @@ public final class ProxylessAds implements AutoCloseable {
     public ProxylessAds(ManagedChannel channel, Node node, String bearerToken, Set<String> targets) {
         this.channel = channel;
         this.node = node;
+        this.bearerToken = bearerToken;
         this.targets = Set.copyOf(targets);
+        synchronized (this) {
+            open();
+            follow(LDS, new TreeSet<>(targets));
+        }
+    }
+
+    /**
+     * A new stream on the same channel, as grpc-java opens one when its stream breaks: it asks again for what it
+     * had subscribed to, with the versions it last accepted, and keeps its resources until new ones come.
+     */
+    public synchronized void reconnect() {
+        open();
+        for (String type : List.of(LDS, RDS, CDS, EDS)) {
+            Set<String> names = subscribed.get(type);
+            if (names != null) {
+                send(type, names, latest.containsKey(type) ? latest.get(type).version() : "", "");
+            }
+        }
+    }
+
+    private void open() {
+        int generation = ++stream;
+        error.set(null);
+        responsesOnStream.clear();
         var stub = AggregatedDiscoveryServiceGrpc.newStub(channel);
         if (bearerToken != null) {
             Metadata headers = new Metadata();
@@ -75,20 +104,25 @@ public final class ProxylessAds implements AutoCloseable {
         this.requests = stub.streamAggregatedResources(new StreamObserver<>() {
             @Override
             public void onNext(DiscoveryResponse response) {
-                received(response);
+                received(generation, response);
             }
 
             @Override
             public void onError(Throwable t) {
-                error.set(t);
+                failed(generation, t);
             }
 
             @Override
             public void onCompleted() {
-                error.set(new IllegalStateException("the server closed the stream"));
+                failed(generation, new IllegalStateException("the server closed the stream"));
             }
         });
-        follow(LDS, new TreeSet<>(targets));
+    }
+
+    private synchronized void failed(int generation, Throwable t) {
+        if (generation == stream) {
+            error.set(t);
+        }
     }
 
     /** Istio's node for a proxyless workload: {@code sidecar~ip~pod.ns~ns.svc.cluster.local}, GENERATOR=grpc. */
@@ -169,7 +203,16 @@ public final class ProxylessAds implements AutoCloseable {
         return endpoints().values().stream().flatMap(List::stream).sorted().toList();
     }
 
-    private synchronized void received(DiscoveryResponse response) {
+    /** How many responses of each type came on the current stream. */
+    public Map<String, Integer> responsesOnStream() {
+        return new TreeMap<>(responsesOnStream);
+    }
+
+    private synchronized void received(int generation, DiscoveryResponse response) {
+        if (generation != stream) {
+            return;
+        }
+        responsesOnStream.merge(response.getTypeUrl(), 1, Integer::sum);
         Map<String, Any> byName = new LinkedHashMap<>();
         for (Any any : response.getResourcesList()) {
             byName.put(name(response.getTypeUrl(), any), any);
