@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
@@ -24,6 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>Empty {@code resources: {}} on containers, {@code strategy: {}} on Deployments and {@code status: {}}:
  *   Go writes every struct field without omitempty when it re-serializes a typed object. We work on the
  *   untyped tree and keep the user's objects as written; the fields are empty and mean nothing.</li>
+ *   <li>The grpc-agent template's {@code PKCS8_KEY=true} on istio-proxy: the agent must write the workload key as
+ *   PKCS#8 for grpc-java apps to read it (its file_watcher provider reads nothing else; found against Istio's real
+ *   agent in the it module). Pinned by {@link #theGrpcAgentWritesKeysGrpcJavaReads()}.</li>
  * </ol>
  */
 class IstioGoldenTest {
@@ -81,6 +85,23 @@ class IstioGoldenTest {
     }
 
     @Test
+    void theGrpcAgentWritesKeysGrpcJavaReads() {
+        String ours = KubeInject.inject(Fixtures.istio("grpc-agent.yaml"), InjectionSettings.defaults());
+
+        JsonNode pod = Fixtures.documents(ours).get(0).path("spec").path("template").path("spec");
+        List<JsonNode> proxies = new ArrayList<>();
+        for (String list : List.of("containers", "initContainers")) {
+            pod.path(list).forEach(c -> {
+                if (c.path("name").asString("").equals("istio-proxy")) {
+                    proxies.add(c);
+                }
+            });
+        }
+        assertThat(proxies).singleElement().satisfies(proxy -> assertThat(proxy.path("env").toString())
+                .contains("{\"name\":\"PKCS8_KEY\",\"value\":\"true\"}"));
+    }
+
+    @Test
     void theComparisonNoticesWrongSettings() {
         String ours = KubeInject.inject(Fixtures.istio("hello.yaml"), InjectionSettings.defaults());
 
@@ -111,11 +132,24 @@ class IstioGoldenTest {
                 JsonNode containers = o.get(list);
                 if (containers != null && containers.isArray()) {
                     containers.forEach(c -> dropIfEmpty(c, "resources"));
+                    containers.forEach(IstioGoldenTest::dropPkcs8Key);
                 }
             }
             o.forEach(IstioGoldenTest::normalise);
         } else if (node != null && node.isArray()) {
             node.forEach(IstioGoldenTest::normalise);
+        }
+    }
+
+    /** The one env entry our grpc-agent template adds on purpose, out of istio-proxy. */
+    private static void dropPkcs8Key(JsonNode container) {
+        JsonNode env = container.get("env");
+        if ("istio-proxy".equals(container.path("name").asString("")) && env instanceof ArrayNode entries) {
+            for (int i = entries.size() - 1; i >= 0; i--) {
+                if (entries.get(i).path("name").asString("").equals("PKCS8_KEY")) {
+                    entries.remove(i);
+                }
+            }
         }
     }
 
