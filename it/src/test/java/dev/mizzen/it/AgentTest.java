@@ -14,7 +14,19 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.mizzen.demo.BookinfoRpc;
+import dev.mizzen.istiod.testing.WorkloadCertificate;
+import io.grpc.CallOptions;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.NameResolverRegistry;
+import io.grpc.Server;
+import io.grpc.stub.ClientCalls;
+import io.grpc.xds.XdsChannelCredentials;
+import io.grpc.xds.XdsNameResolverProvider;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import io.grpc.Status;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -134,6 +146,8 @@ class AgentTest {
         List<X509Certificate> roots = certificates(certs.resolve("root-cert.pem"));
         assertThat(roots).containsExactlyElementsOf(istiod.citadel().roots());
         leaf.verify(chain.size() > 1 ? chain.get(1).getPublicKey() : roots.get(0).getPublicKey());
+        // the app reads the key too: grpc-java's file_watcher provider reads PKCS#8 ("PRIVATE KEY") and nothing else
+        assertThat(Files.readString(certs.resolve("key.pem"))).startsWith("-----BEGIN PRIVATE KEY-----");
     }
 
     /** The bootstrap the agent writes for the app: xDS through the agent's socket, the node of this pod. */
@@ -161,8 +175,7 @@ class AgentTest {
     @Order(4)
     void grpcJavaCallsThroughXdsFromIstiodViaTheAgent() throws Exception {
         client = ProxylessClient.isolated(bootstrap());
-        await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
-                assertThat(client.call(EchoWorkloads.target(), Map.of())).isEqualTo("echo v1"));
+        Calls.awaitAnswer(WAIT, "echo v1", () -> client.call(EchoWorkloads.target(), Map.of()));
         // the stream istiod serves is the agent's, on the authenticated port, acknowledged in full
         await().atMost(WAIT).untilAsserted(() -> assertThat(istiod.ads().status())
                 .filteredOn(s -> s.proxyId().equals(nodeId())).singleElement()
@@ -203,6 +216,58 @@ class AgentTest {
                     .as("a token bound to a deleted Pod").isIn(Status.Code.UNAUTHENTICATED, Status.Code.PERMISSION_DENIED);
         } finally {
             channel.shutdownNow();
+        }
+    }
+
+    /**
+     * With a DestinationRule ISTIO_MUTUAL, grpc-java takes its certificate and the mesh root from the files the agent
+     * wrote (the bootstrap's {@code default} file_watcher provider, which istiod's TLS config names): the server,
+     * which requires a client certificate from the mesh CA, sees the pod's SPIFFE identity on the wire.
+     */
+    @Test
+    @Order(6)
+    void grpcJavaCallsOverMutualTlsWithTheAgentsCertificate() throws Exception {
+        // Istio's agent serves one xDS client at a time (a new downstream stream closes the one before), as a pod
+        // has one gRPC process sharing one XdsClient: the plaintext client of the test before goes first
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+        AtomicReference<X509Certificate> peer = new AtomicReference<>();
+        Server secure = MutualTlsEcho.start(WorkloadCertificate.issue(istiod, NS, "echo-server"), peer);
+        try {
+            MizzenInstall.applyYaml(admin, """
+                    apiVersion: networking.istio.io/v1
+                    kind: ServiceEntry
+                    metadata: {name: secure-echo, namespace: %s}
+                    spec:
+                      hosts: [secure-echo.mesh.test]
+                      location: MESH_INTERNAL
+                      resolution: STATIC
+                      ports: [{number: 7071, name: grpc, protocol: GRPC}]
+                      endpoints: [{address: 127.0.0.1, ports: {grpc: %d}, serviceAccount: echo-server}]
+                    ---
+                    apiVersion: networking.istio.io/v1
+                    kind: DestinationRule
+                    metadata: {name: secure-echo, namespace: %s}
+                    spec:
+                      host: secure-echo.mesh.test
+                      trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}
+                    """.formatted(NS, secure.getPort(), NS));
+            String scheme = "agent-mtls";
+            NameResolverRegistry.getDefaultRegistry().register(XdsNameResolverProvider.createForTest(scheme, bootstrap()));
+            ManagedChannel channel = Grpc.newChannelBuilder(scheme + ":///secure-echo.mesh.test:7071",
+                    XdsChannelCredentials.create(InsecureChannelCredentials.create())).build();
+            try {
+                Calls.awaitAnswer(WAIT, "secure echo", () -> ClientCalls.blockingUnaryCall(
+                        channel, BookinfoRpc.CALL, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), "hello"));
+            } finally {
+                channel.shutdownNow();
+            }
+            assertThat(sanUris(peer.get())).containsExactly(spiffeId());
+            assertThat(peer.get()).isEqualTo(certificates(agent.certificates().resolve("cert-chain.pem")).get(0));
+        } finally {
+            secure.shutdownNow();
         }
     }
 

@@ -77,7 +77,7 @@ class FaultsTest {
         Map<String, Object> bootstrap = dev.mizzen.api.config.SpecReader.mapper()
                 .readValue(Files.readString(agent.grpcBootstrap()), Map.class);
         grpc = ProxylessClient.isolated(bootstrap);
-        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(callEcho()).isEqualTo("echo v1"));
+        Calls.awaitAnswer(WAIT, "echo v1", FaultsTest::callEcho);
 
         ads = XdsConnections.proxyless(cluster, ports.secureXds(), BOOKINFO, "bookinfo-productpage", REVIEWS);
         awaitReviewsEndpoints(3);
@@ -178,7 +178,7 @@ class FaultsTest {
         });
         assertThat(ads.resources()).isEqualTo(resources);
         // the agent reconnected by itself, and grpc-java behind it calls on
-        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(callEcho()).isEqualTo("echo v1"));
+        Calls.awaitAnswer(WAIT, "echo v1", FaultsTest::callEcho);
         awaitInSync();
     }
 }
