@@ -1,86 +1,81 @@
 package dev.mizzen.istiod.local;
 
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.TokenStreamLocation;
-import tools.jackson.databind.MappingIterator;
-import tools.jackson.dataformat.yaml.YAMLMapper;
+import dev.mizzen.galley.manifest.ManifestDocument;
+import dev.mizzen.galley.manifest.ManifestException;
+import dev.mizzen.galley.manifest.ManifestReader;
+import dev.mizzen.galley.manifest.Position;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Splits multi-document YAML (or JSON) into documents, each with the line it starts on. */
+/**
+ * Splits multi-document YAML (or JSON) into documents, each with the line it starts on; the reading is galley's
+ * {@link ManifestReader} (aliases expanded, duplicate keys refused, positions kept).
+ */
 public final class Manifests {
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
-
     private Manifests() {
     }
 
-    /** One document of a manifest file. */
-    public record Document(Map<String, Object> content, int line) {
+    /** One document of a manifest file, and where its fields are written. */
+    public record Document(Map<String, Object> content, int line, ManifestDocument source) {
+        public Document(ManifestDocument source) {
+            this(source.content(), source.start().line(), source);
+        }
+
         public String apiVersion() {
-            return content.get("apiVersion") instanceof String s ? s : null;
+            return source.apiVersion();
         }
 
         public String kind() {
-            return content.get("kind") instanceof String s ? s : null;
+            return source.kind();
         }
 
-        @SuppressWarnings("unchecked")
         public Map<String, Object> metadata() {
-            return content.get("metadata") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+            return source.metadata();
         }
 
         public String name() {
-            return metadata().get("name") instanceof String s ? s : null;
+            return source.name();
         }
 
         public String namespace() {
-            return metadata().get("namespace") instanceof String s ? s : null;
+            return source.namespace();
         }
     }
 
-    /** A manifest that cannot be read, with the line where reading failed. */
+    /** A manifest that cannot be read, with the line and column where reading failed. */
     public static final class ParseException extends Exception {
-        private final int line;
+        private final transient Position position;
 
-        ParseException(int line, String message, Throwable cause) {
-            super(message, cause);
-            this.line = line;
+        ParseException(ManifestException cause) {
+            super(cause.problem(), cause);
+            this.position = cause.position();
         }
 
         public int line() {
-            return line;
+            return position.line();
+        }
+
+        public Position position() {
+            return position;
         }
     }
 
     /** Parses every document; empty documents are skipped. */
-    @SuppressWarnings("unchecked")
     public static List<Document> parse(String text) throws ParseException {
-        List<Document> out = new ArrayList<>();
-        try (MappingIterator<Object> it = YAML.readerFor(Object.class).readValues(text)) {
-            while (true) {
-                int line = lineOf(it.currentLocation());
-                if (!it.hasNextValue()) {
-                    break;
-                }
-                Object doc = it.nextValue();
-                if (doc == null) {
-                    continue;
-                }
-                if (!(doc instanceof Map<?, ?> map)) {
-                    throw new ParseException(line, "document is not a mapping", null);
-                }
-                out.add(new Document((Map<String, Object>) map, Math.max(1, line)));
-            }
-        } catch (JacksonException e) {
-            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new ParseException(line, e.getOriginalMessage(), e);
+        try {
+            return ManifestReader.standard().read(text).stream().map(Document::new).toList();
+        } catch (ManifestException e) {
+            throw new ParseException(e);
         }
-        return out;
     }
 
-    private static int lineOf(TokenStreamLocation location) {
-        return location == null ? 0 : location.getLineNr();
+    /** Parses bytes (UTF-8, or UTF-16 with a byte-order mark); empty documents are skipped. */
+    public static List<Document> parse(byte[] bytes) throws ParseException {
+        try {
+            return ManifestReader.standard().read(bytes).stream().map(Document::new).toList();
+        } catch (ManifestException e) {
+            throw new ParseException(e);
+        }
     }
 }

@@ -49,10 +49,11 @@ class ValidateCommandTest {
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.out()).containsExactly(
-                file + ":1: error: VirtualService/bookinfo/reviews: spec.http[0].route[0].weight: weight -10 is negative; weights must be >= 0",
-                file + ":1: error: VirtualService/bookinfo/reviews: spec.http[0].timeout: duration 0.5ms must be at least 1ms",
-                file + ":16: error: Gateway/default/bookinfo-gateway: spec.servers[0].tls: server must have TLS settings for HTTPS/TLS protocols",
-                file + ":25: warning: DestinationRule/default/ratings: spec.trafficPolicy.outlierDetection.consecutiveErrors: "
+                file + ":11:7: error: VirtualService/bookinfo/reviews: spec.http[0].route[0].weight: weight -10 is negative; weights must be >= 0",
+                // the CRD's CEL rule says it first; Istio's rule on the same field is not repeated
+                file + ":14:5: error: VirtualService/bookinfo/reviews: spec.http[0].timeout: must be a valid duration greater than 1ms",
+                file + ":22:5: error: Gateway/default/bookinfo-gateway: spec.servers[0].tls: server must have TLS settings for HTTPS/TLS protocols",
+                file + ":32:24: warning: DestinationRule/default/ratings: spec.trafficPolicy.outlierDetection.consecutiveErrors: "
                         + "outlier detection consecutive errors is deprecated, use consecutiveGatewayErrors or consecutive5xxErrors instead",
                 "3 Istio objects in 1 file: 3 errors, 1 warning");
     }
@@ -69,7 +70,8 @@ class ValidateCommandTest {
         Run run = run(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "-f", "-");
 
         assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.out()).first().asString().isEqualTo("<stdin>:1: error: AuthorizationPolicy/prod/deny-all: spec.rules: "
+        // spec.rules is missing: the position is its parent's, spec
+        assertThat(run.out()).first().asString().isEqualTo("<stdin>:4:1: error: AuthorizationPolicy/prod/deny-all: spec.rules: "
                 + "DENY action without `rules` is meaningless as it will never be triggered, add an empty rule `{}` "
                 + "if you want it be triggered for every request");
     }
@@ -82,7 +84,7 @@ class ValidateCommandTest {
         Run run = run(new ByteArrayInputStream(new byte[0]), "-f", broken, "-f", invalid);
 
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).containsExactly(broken + ":7: cannot parse: while parsing a flow sequence; expected ',' or ']', but got :");
+        assertThat(run.err()).containsExactly(broken + ":7:7: cannot parse: while parsing a flow sequence; expected ',' or ']', but got :");
         assertThat(run.out()).hasSize(5).last().isEqualTo("3 Istio objects in 2 files: 3 errors, 1 warning");
     }
 
@@ -115,9 +117,146 @@ class ValidateCommandTest {
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.out()).containsExactly(
-                file + ":1: error: VirtualMachine/default/vm: unrecognized type networking.istio.io/v1 VirtualMachine",
-                file + ":6: error: VirtualService/default/reviews: hosts: unknown field",
+                file + ":1:1: error: VirtualMachine/default/vm: unrecognized type networking.istio.io/v1 VirtualMachine",
+                file + ":9:1: error: VirtualService/default/reviews: hosts: unknown field \"hosts\"",
                 "2 Istio objects in 1 file: 2 errors, 0 warnings");
+    }
+
+    @Test
+    void typosAndWrongTypesAreNamedWhereTheyAre() throws Exception {
+        Path file = Files.writeString(dir.resolve("typos.yaml"), """
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec:
+                  hosts: [reviews]
+                  gateway: [mesh]
+                  http:
+                  - match:
+                    - uri: {exakt: /x}
+                    route:
+                    - destination: {host: reviews, subset: v1}
+                      weigth: 100
+                    - destination: {host: reviews, subset: v2}
+                      weight: "1"
+                """);
+
+        Run run = run(new ByteArrayInputStream(new byte[0]), "-f", file.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains(
+                file + ":6:3: error: VirtualService/default/reviews: spec.gateway: unknown field \"gateway\"; did you mean \"gateways\"?",
+                file + ":9:13: error: VirtualService/default/reviews: spec.http[0].match[0].uri.exakt: unknown field \"exakt\"; did you mean \"exact\"?",
+                file + ":12:7: error: VirtualService/default/reviews: spec.http[0].route[0].weigth: unknown field \"weigth\"; did you mean \"weight\"?",
+                file + ":14:7: error: VirtualService/default/reviews: spec.http[0].route[1].weight: must be of type integer, not string \"1\"");
+        assertThat(run.out()).last().isEqualTo("1 Istio object in 1 file: 4 errors, 1 warning");
+
+        Run webhookOnly = run(new ByteArrayInputStream(new byte[0]), "--no-schema", "-f", file.toString());
+        assertThat(webhookOnly.exit()).as("Istio's rules alone do not see unknown fields").isZero();
+    }
+
+    @Test
+    void anchorsAndAliasesStandForTheirValuesAndMergeKeysHideNothing() throws Exception {
+        Path file = Files.writeString(dir.resolve("anchors.yaml"), """
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews}
+                spec:
+                  hosts: [reviews]
+                  http:
+                  - route:
+                    - destination: {host: &h reviews.prod.svc.cluster.local, subset: v1}
+                      weight: &w 50
+                    - destination: {host: *h, subset: v2}
+                      weight: *w
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: ratings}
+                spec:
+                  host: ratings
+                  subsets:
+                  - &base
+                    name: v1
+                    labels: {version: v1}
+                    trafficPolicy: {connectionPool: {tcp: {maxConnections: -5}}}
+                  - <<: *base
+                    name: v2
+                """);
+
+        Run run = run(new ByteArrayInputStream(new byte[0]), "-f", file.toString());
+
+        assertThat(run.out()).containsExactly(
+                file + ":22:44: error: DestinationRule/default/ratings: spec.subsets[0].trafficPolicy.connectionPool.tcp.maxConnections: "
+                        + "max connections must be non-negative",
+                file + ":22:44: error: DestinationRule/default/ratings: spec.subsets[1].trafficPolicy.connectionPool.tcp.maxConnections: "
+                        + "max connections must be non-negative",
+                "2 Istio objects in 1 file: 2 errors, 0 warnings");
+    }
+
+    @Test
+    void duplicateKeysNotUtf8AndDeepNestingAreRefusedWithTheirPosition() throws Exception {
+        Path duplicate = Files.writeString(dir.resolve("dup.yaml"), "kind: Gateway\nspec:\n  selector: {}\n  selector: {}\n");
+        Path latin1 = Files.write(dir.resolve("latin1.yaml"), "kind: Gateway\nmetadata:\n  name: caf\u00e9\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        Path deep = Files.writeString(dir.resolve("deep.yaml"), "kind: Gateway\nspec:\n  x: " + "[".repeat(150)
+                + "]".repeat(150) + "\n");
+
+        Run run = run(new ByteArrayInputStream(new byte[0]), "-f", duplicate.toString(), "-f", latin1.toString(),
+                "-f", deep.toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).containsExactly(
+                duplicate + ":4:3: cannot parse: duplicate key \"selector\"",
+                latin1 + ":3:12: cannot parse: not UTF-8: invalid byte 0xE9 (save the file as UTF-8)",
+                deep + ":3:" + (4 + 100) + ": cannot parse: nested deeper than 100 levels");
+    }
+
+    @Test
+    void directoriesAreReadAndRecursivelyWithR() throws Exception {
+        Path top = Files.createDirectories(dir.resolve("config"));
+        Path sub = Files.createDirectories(top.resolve("team"));
+        Files.writeString(top.resolve("a.yaml"), """
+                apiVersion: security.istio.io/v1
+                kind: PeerAuthentication
+                metadata: {name: default}
+                spec: {mtls: {mode: STRICT}}
+                """);
+        Files.writeString(top.resolve("notes.txt"), "not a manifest");
+        Files.writeString(sub.resolve("b.json"), """
+                {"apiVersion": "security.istio.io/v1", "kind": "PeerAuthentication",
+                 "metadata": {"name": "b"}, "spec": {"mtls": {"mode": "STRCT"}}}
+                """);
+
+        Run flat = run(new ByteArrayInputStream(new byte[0]), "-f", top.toString());
+        Run recursive = run(new ByteArrayInputStream(new byte[0]), "-R", "-f", top.toString());
+
+        assertThat(flat.exit()).isZero();
+        assertThat(flat.out()).containsExactly("1 Istio object in 1 file: 0 errors, 0 warnings");
+        assertThat(recursive.exit()).isEqualTo(1);
+        assertThat(recursive.out()).containsExactly(
+                sub.resolve("b.json") + ":2:47: error: PeerAuthentication/default/b: spec.mtls.mode: unsupported value \"STRCT\"; "
+                        + "supported values: \"UNSET\", \"DISABLE\", \"PERMISSIVE\", \"STRICT\"; did you mean \"STRICT\"?",
+                "2 Istio objects in 2 files: 1 error, 0 warnings");
+    }
+
+    @Test
+    void kindsWithoutIstioRulesStillGetTheirCrdSchema() throws Exception {
+        Path file = Files.writeString(dir.resolve("envoyfilter.yaml"), """
+                apiVersion: networking.istio.io/v1alpha3
+                kind: EnvoyFilter
+                metadata: {name: ef}
+                spec:
+                  configPatches:
+                  - applyTo: HTTP_FILTER
+                    match: {context: SIDECAR_INBOUND, waypoint: {}}
+                """);
+
+        Run run = run(new ByteArrayInputStream(new byte[0]), "-f", file.toString());
+
+        assertThat(run.out()).containsExactly(
+                file + ":7:5: error: EnvoyFilter/default/ef: spec.configPatches[0].match: only support waypointMatch when context is WAYPOINT",
+                "1 Istio object in 1 file: 1 error, 0 warnings");
     }
 
     @Test

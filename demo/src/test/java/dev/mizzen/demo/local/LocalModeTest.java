@@ -44,6 +44,17 @@ class LocalModeTest {
                     metadata: {name: extra}
                     spec: {}
                     """);
+            Files.writeString(dir.resolve("typo.yaml"), """
+                    apiVersion: networking.istio.io/v1
+                    kind: VirtualService
+                    metadata: {name: ratings}
+                    spec:
+                      hosts: [ratings]
+                      http:
+                      - route:
+                        - destination: {host: ratings}
+                          weigth: 100
+                    """);
             try (LocalApiServer api = LocalApiServer.start();
                  LocalManifests manifests = new LocalManifests(dir, new ManifestApplier(api.client()))) {
                 manifests.loadAll();
@@ -53,8 +64,13 @@ class LocalModeTest {
                     await().atMost(MeshFixture.TIMEOUT).ignoreExceptions().until(() ->
                             client.tally("reviews:9080", Map.of(), 10).keySet().equals(Set.of("reviews v3")));
                     assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
-                            .anySatisfy(line -> assertThat(line).startsWith("broken.yaml:4: cannot read"))
-                            .anySatisfy(line -> assertThat(line).startsWith("unknown.yaml:1: skipped").contains("EnvoyFilter"));
+                            .anySatisfy(line -> assertThat(line).startsWith("broken.yaml:5:1: cannot read"))
+                            .anySatisfy(line -> assertThat(line).startsWith("unknown.yaml:1:1: skipped").contains("EnvoyFilter"))
+                            // refused as the apiserver would refuse it, with where the problem is
+                            .anySatisfy(line -> assertThat(line).isEqualTo("typo.yaml:9:7: VirtualService/default/ratings refused: "
+                                    + "spec.http[0].route[0].weigth: unknown field \"weigth\"; did you mean \"weight\"?"));
+                    assertThat(api.client().genericKubernetesResources("networking.istio.io/v1", "VirtualService")
+                            .inNamespace("default").withName("ratings").get()).isNull();
 
                     Files.writeString(dir.resolve("reviews.yaml"), MeshFixture.sample("destination-rule-all")
                             + "\n---\n" + MeshFixture.sample("virtual-service-reviews-jason-v2-v3"));

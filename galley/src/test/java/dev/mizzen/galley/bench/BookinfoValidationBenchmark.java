@@ -2,6 +2,7 @@ package dev.mizzen.galley.bench;
 
 import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.api.config.SpecReader;
+import dev.mizzen.galley.pipeline.ObjectValidator;
 import dev.mizzen.galley.validation.IstioValidator;
 import dev.mizzen.galley.validation.ValidationReport;
 import dev.mizzen.galley.validation.YamlDocuments;
@@ -11,9 +12,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Validations per second over the Istio documents of the Bookinfo samples, two ways: from the raw spec tree
- * (reading it into records, then the rules: what the webhook and the config store do) and from typed records
- * (the rules alone). A plain main, not a timed unit test; {@code BookinfoValidationBenchmarkTest} only runs
+ * Validations per second over the Istio documents of the Bookinfo samples, three ways: from the raw spec tree
+ * (reading it into records, then the rules: what the webhook and the config store do), from typed records
+ * (the rules alone), and whole objects through the CRD schema, its CEL rules and then the rules (what
+ * {@code istiod validate} and local mode do; a quarter of the rounds, as it is slower). A plain main, not a timed unit test; {@code BookinfoValidationBenchmarkTest} only runs
  * it for a few rounds. Run it from the repository root with
  * <pre>
  * mvn -q -o -pl galley test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/cp.txt
@@ -24,6 +26,7 @@ import java.util.List;
 public final class BookinfoValidationBenchmark {
     private final IstioValidator validator = new IstioValidator();
     private final List<Doc> docs = YamlDocuments.bookinfo().stream().filter(d -> d.configKind().isPresent()).toList();
+    private final ObjectValidator full = ObjectValidator.full();
     private final List<Object> specs = docs.stream()
             .map(d -> (Object) SpecReader.read(d.configKind().orElseThrow(), d.spec()))
             .toList();
@@ -59,6 +62,19 @@ public final class BookinfoValidationBenchmark {
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
+    /** Validates every whole object with the CRD schema, its CEL rules and Istio's rules, {@code rounds} times over. */
+    public Result schemaAndRules(int rounds) {
+        long errors = 0;
+        long start = System.nanoTime();
+        for (int r = 0; r < rounds; r++) {
+            for (Doc doc : docs) {
+                errors += full.validate(doc.source().content()).findings().stream().filter(f -> f.isError()).count();
+            }
+        }
+        return new Result("schema + CEL + rules (validate CLI)", (long) rounds * docs.size(), errors,
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
     /** Validates every document's typed record, {@code rounds} times over. */
     public Result typed(int rounds) {
         long errors = 0;
@@ -81,9 +97,11 @@ public final class BookinfoValidationBenchmark {
                 bench.documents(), kinds(bench), warmupRounds, rounds, Runtime.getRuntime().availableProcessors());
         bench.raw(warmupRounds);
         bench.typed(warmupRounds);
+        bench.schemaAndRules(warmupRounds / 4);
         for (int i = 0; i < 3; i++) {
             System.out.println(bench.raw(rounds));
             System.out.println(bench.typed(rounds));
+            System.out.println(bench.schemaAndRules(rounds / 4));
         }
     }
 

@@ -12,10 +12,12 @@ class BookinfoValidationBenchmarkTest {
 
         BookinfoValidationBenchmark.Result raw = bench.raw(3);
         BookinfoValidationBenchmark.Result typed = bench.typed(3);
+        BookinfoValidationBenchmark.Result full = bench.schemaAndRules(3);
 
         assertThat(raw.validations()).isEqualTo(3L * bench.documents());
         assertThat(raw.errors()).isZero();
         assertThat(typed.errors()).isZero();
+        assertThat(full.errors()).isZero();
         assertThat(raw.toString()).contains("validations/s");
     }
 }

@@ -1,9 +1,11 @@
 package dev.mizzen.galley.validation;
 
 import dev.mizzen.api.config.ConfigKind;
+import dev.mizzen.api.config.SpecReader;
+import dev.mizzen.galley.manifest.ManifestDocument;
+import dev.mizzen.galley.manifest.ManifestException;
+import dev.mizzen.galley.manifest.ManifestReader;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.MappingIterator;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,15 +19,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Test helper: the documents of YAML test resources, with their Istio kind when they have one. */
+/**
+ * Test helper: the documents of YAML test resources, read with the reader istiod uses ({@link ManifestReader}),
+ * with their Istio kind when they have one.
+ */
 public final class YamlDocuments {
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
-
     private YamlDocuments() {
     }
 
-    /** One document of a multi-document file. */
-    public record Doc(String file, int index, String apiVersion, String kind, String namespace, String name, JsonNode tree) {
+    /** One document of a multi-document file; {@code tree} is the same content as a Jackson tree. */
+    public record Doc(String file, int index, String apiVersion, String kind, String namespace, String name, JsonNode tree,
+                      ManifestDocument source) {
         public Optional<ConfigKind<?>> configKind() {
             return ConfigKind.of(apiVersion, kind);
         }
@@ -41,7 +45,12 @@ public final class YamlDocuments {
     }
 
     public static JsonNode tree(String yaml) {
-        return YAML.readTree(yaml);
+        try {
+            List<ManifestDocument> docs = ManifestReader.standard().read(yaml);
+            return docs.isEmpty() ? SpecReader.mapper().nullNode() : SpecReader.mapper().valueToTree(docs.get(0).content());
+        } catch (ManifestException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** Every non-empty document of a classpath resource. */
@@ -52,19 +61,18 @@ public final class YamlDocuments {
             if (in == null) {
                 throw new IllegalArgumentException("no resource " + resource);
             }
-            try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(in)) {
-                while (it.hasNext()) {
-                    JsonNode doc = it.next();
-                    if (doc == null || doc.isNull() || doc.isEmpty()) {
-                        continue;
-                    }
-                    JsonNode meta = doc.path("metadata");
-                    docs.add(new Doc(file, docs.size(), doc.path("apiVersion").asString(), doc.path("kind").asString(),
-                            meta.path("namespace").asString("default"), meta.path("name").asString(), doc));
+            for (ManifestDocument doc : ManifestReader.standard().read(in)) {
+                if (doc.content().isEmpty()) {
+                    continue;
                 }
+                JsonNode tree = SpecReader.mapper().valueToTree(doc.content());
+                docs.add(new Doc(file, docs.size(), doc.apiVersion(), doc.kind(),
+                        doc.namespace() == null ? "default" : doc.namespace(), doc.name(), tree, doc));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (ManifestException e) {
+            throw new IllegalArgumentException(resource + ":" + e.getMessage(), e);
         }
         return docs;
     }

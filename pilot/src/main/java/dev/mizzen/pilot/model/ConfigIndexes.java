@@ -13,7 +13,7 @@ import dev.mizzen.pilot.serviceregistry.serviceentry.ServiceEntryConverter;
 record ConfigIndexes(VirtualServiceIndex virtualServices, DestinationRuleIndex destinationRules, SidecarIndex sidecars,
                      PeerAuthenticationIndex peerAuthentications, GatewayIndex gateways,
                      AuthorizationPolicyIndex authorizationPolicies, RequestAuthenticationIndex requestAuthentications,
-                     ServiceEntryConverter.Converted serviceEntries) {
+                     ServiceEntryConverter.Converted serviceEntries, ConfigSnapshot snapshot) {
 
     static ConfigIndexes of(ConfigSnapshot configs, MeshSettings mesh) {
         return new ConfigIndexes(
@@ -24,6 +24,7 @@ record ConfigIndexes(VirtualServiceIndex virtualServices, DestinationRuleIndex d
                 GatewayIndex.build(configs.list(ConfigKind.GATEWAY)),
                 AuthorizationPolicyIndex.build(configs.list(ConfigKind.AUTHORIZATION_POLICY), mesh.rootNamespace()),
                 RequestAuthenticationIndex.build(configs.list(ConfigKind.REQUEST_AUTHENTICATION), mesh.rootNamespace()),
-                ServiceEntryConverter.convert(configs.list(ConfigKind.SERVICE_ENTRY), configs.list(ConfigKind.WORKLOAD_ENTRY)));
+                ServiceEntryConverter.convert(configs.list(ConfigKind.SERVICE_ENTRY), configs.list(ConfigKind.WORKLOAD_ENTRY)),
+                configs);
     }
 }
