@@ -4,31 +4,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mizzen.api.config.SpecReader;
+import dev.mizzen.demo.BookinfoRpc;
 import dev.mizzen.demo.ProxylessClient;
 import dev.mizzen.demo.Workload;
 import dev.mizzen.istiod.IstiodServer;
 import dev.mizzen.istiod.IstiodSettings;
+import dev.mizzen.istiod.testing.WorkloadCertificate;
 import dev.mizzen.pilot.xds.ConnectionStatus;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import dev.mizzen.demo.BookinfoRpc;
-import dev.mizzen.istiod.testing.WorkloadCertificate;
 import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.NameResolverRegistry;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ServerCalls;
 import io.grpc.xds.XdsChannelCredentials;
 import io.grpc.xds.XdsNameResolverProvider;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import io.grpc.Status;
+import io.grpc.xds.XdsServerBuilder;
+import io.grpc.xds.XdsServerCredentials;
 import java.io.ByteArrayInputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +44,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -70,6 +80,9 @@ class AgentTest {
     private static Pod pod;
     private static PilotAgent agent;
     private static ProxylessClient client;
+    /** The channels of {@link #callWithXdsCredentials}, by target, on one XdsClient (one scheme). */
+    private static final Map<String, ManagedChannel> XDS_CREDENTIALS_CHANNELS = new ConcurrentHashMap<>();
+    private static String xdsCredentialsScheme;
 
     @BeforeAll
     static void start() throws Exception {
@@ -82,12 +95,13 @@ class AgentTest {
 
         server = Workload.start("echo", "v1", "127.0.0.1", 0);
         EchoWorkloads.registerServer(admin, NS, server.port());
-        pod = EchoWorkloads.deployClient(admin, NS, POD, WAIT);
+        pod = EchoWorkloads.deployProxyless(admin, NS, POD, WAIT);
         agent = PilotAgent.start(cluster, pod, istiod.secureXdsPort());
     }
 
     @AfterAll
     static void stop() {
+        XDS_CREDENTIALS_CHANNELS.values().forEach(ManagedChannel::shutdownNow);
         for (AutoCloseable c : new AutoCloseable[] {client, agent, server, istiod, asIstiod, cluster}) {
             if (c != null) {
                 try {
@@ -166,6 +180,9 @@ class AgentTest {
         Map<String, Object> metadata = (Map<String, Object>) node.get("metadata");
         assertThat(metadata).containsEntry("GENERATOR", "grpc").containsEntry("NAMESPACE", NS)
                 .containsEntry("SERVICE_ACCOUNT", POD);
+        // the pod's labels, read from its downward API volume: what selects its policies
+        assertThat(metadata.get("LABELS")).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("app", POD);
         assertThat(SpecReader.mapper().writeValueAsString(bootstrap.get("certificate_providers")))
                 .contains(agent.certificates().resolve("cert-chain.pem").toString());
     }
@@ -254,20 +271,139 @@ class AgentTest {
                       host: secure-echo.mesh.test
                       trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}
                     """.formatted(NS, secure.getPort(), NS));
-            String scheme = "agent-mtls";
-            NameResolverRegistry.getDefaultRegistry().register(XdsNameResolverProvider.createForTest(scheme, bootstrap()));
-            ManagedChannel channel = Grpc.newChannelBuilder(scheme + ":///secure-echo.mesh.test:7071",
-                    XdsChannelCredentials.create(InsecureChannelCredentials.create())).build();
-            try {
-                Calls.awaitAnswer(WAIT, "secure echo", () -> ClientCalls.blockingUnaryCall(
-                        channel, BookinfoRpc.CALL, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), "hello"));
-            } finally {
-                channel.shutdownNow();
-            }
+            Calls.awaitAnswer(WAIT, "secure echo", () -> callWithXdsCredentials("secure-echo.mesh.test:7071"));
             assertThat(sanUris(peer.get())).containsExactly(spiffeId());
             assertThat(peer.get()).isEqualTo(certificates(agent.certificates().resolve("cert-chain.pem")).get(0));
         } finally {
             secure.shutdownNow();
+        }
+    }
+
+    /**
+     * A proxyless gRPC server (grpc-java's XdsServerBuilder on 127.0.0.1), configured through its own pod's agent:
+     * the port is served because a Service selecting the pod targets it; PeerAuthentication STRICT makes it require
+     * mTLS; its AuthorizationPolicy is judged on the client's certificate (the client's agent wrote it), first
+     * denying, then, once the policy names the client's principal, allowing. A plaintext client is never served.
+     */
+    @Test
+    @Order(7)
+    void aProxylessServerRequiresMutualTlsAndJudgesThePrincipalOfTheAgentsCertificate() throws Exception {
+        int port = ClusterIstiod.freePort();
+        Pod serverPod = EchoWorkloads.deployProxyless(admin, NS, "echo-server", WAIT);
+        MizzenInstall.applyYaml(admin, """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: echo-server, namespace: %1$s}
+                spec:
+                  selector: {app: echo-server}
+                  ports: [{name: grpc, port: 7072, targetPort: %2$d}]
+                ---
+                apiVersion: security.istio.io/v1
+                kind: PeerAuthentication
+                metadata: {name: echo-server, namespace: %1$s}
+                spec:
+                  selector: {matchLabels: {app: echo-server}}
+                  mtls: {mode: STRICT}
+                ---
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: echo-server, namespace: %1$s}
+                spec:
+                  selector: {matchLabels: {app: echo-server}}
+                  action: ALLOW
+                  rules: [{from: [{source: {principals: [cluster.local/ns/%1$s/sa/someone-else]}}]}]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: xds-echo, namespace: %1$s}
+                spec:
+                  hosts: [xds-echo.mesh.test]
+                  location: MESH_INTERNAL
+                  resolution: STATIC
+                  ports: [{number: 7072, name: grpc, protocol: GRPC}]
+                  endpoints: [{address: 127.0.0.1, ports: {grpc: %2$d}, serviceAccount: echo-server}]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: xds-echo, namespace: %1$s}
+                spec:
+                  host: xds-echo.mesh.test
+                  trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}
+                """.formatted(NS, port));
+        try (PilotAgent serverAgent = PilotAgent.start(cluster, serverPod, istiod.secureXdsPort())) {
+            await().atMost(WAIT).untilAsserted(() ->
+                    assertThat(serverAgent.grpcBootstrap()).as(serverAgent.log()).exists());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> serverBootstrap =
+                    SpecReader.mapper().readValue(Files.readString(serverAgent.grpcBootstrap()), Map.class);
+            Server server = XdsServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port),
+                            XdsServerCredentials.create(InsecureServerCredentials.create()))
+                    .overrideBootstrapForTest(serverBootstrap)
+                    .addService(ServerServiceDefinition.builder("mizzen.demo.Bookinfo")
+                            .addMethod(BookinfoRpc.CALL, ServerCalls.asyncUnaryCall((request, response) -> {
+                                response.onNext("xds echo");
+                                response.onCompleted();
+                            }))
+                            .build())
+                    .build()
+                    .start();
+            try {
+                Calls.awaitAnswer(WAIT, "PERMISSION_DENIED",
+                        () -> statusOf(() -> callWithXdsCredentials("xds-echo.mesh.test:7072")));
+                MizzenInstall.applyYaml(admin, """
+                        apiVersion: security.istio.io/v1
+                        kind: AuthorizationPolicy
+                        metadata: {name: echo-server, namespace: %1$s}
+                        spec:
+                          selector: {matchLabels: {app: echo-server}}
+                          action: ALLOW
+                          rules: [{from: [{source: {principals: [cluster.local/ns/%1$s/sa/%2$s]}}]}]
+                        """.formatted(NS, POD));
+                Calls.awaitAnswer(WAIT, "xds echo", () -> callWithXdsCredentials("xds-echo.mesh.test:7072"));
+
+                ManagedChannel plaintext = Grpc.newChannelBuilderForAddress("127.0.0.1", port,
+                        InsecureChannelCredentials.create()).build();
+                try {
+                    assertThat(statusOf(() -> ClientCalls.blockingUnaryCall(plaintext, BookinfoRpc.CALL,
+                            CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), "hello")))
+                            .isIn("UNAVAILABLE", "DEADLINE_EXCEEDED");
+                } finally {
+                    plaintext.shutdownNow();
+                }
+            } finally {
+                server.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * One call through a channel with xDS credentials (the TLS config istiod sends, with the certificates of the
+     * bootstrap's providers) on the client agent's bootstrap. One scheme and channels kept open, so one XdsClient
+     * for the whole class, as in a pod's one gRPC process: the agent serves one downstream stream at a time.
+     */
+    private static synchronized String callWithXdsCredentials(String target) {
+        if (xdsCredentialsScheme == null) {
+            try {
+                NameResolverRegistry.getDefaultRegistry().register(
+                        XdsNameResolverProvider.createForTest("agent-xds-credentials", bootstrap()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            xdsCredentialsScheme = "agent-xds-credentials";
+        }
+        ManagedChannel channel = XDS_CREDENTIALS_CHANNELS.computeIfAbsent(target, t -> Grpc.newChannelBuilder(
+                xdsCredentialsScheme + ":///" + t, XdsChannelCredentials.create(InsecureChannelCredentials.create()))
+                .build());
+        return ClientCalls.blockingUnaryCall(channel, BookinfoRpc.CALL,
+                CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), "hello");
+    }
+
+    /** The answer of a call, or the name of the status code it failed with. */
+    private static String statusOf(Supplier<String> call) {
+        try {
+            return call.get();
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode().name();
         }
     }
 

@@ -46,11 +46,11 @@ final class EchoWorkloads {
     }
 
     /**
-     * A client Pod as a user declares a proxyless workload (label {@code sidecar.istio.io/inject=true}, annotation
+     * A Pod as a user declares a proxyless workload (label {@code sidecar.istio.io/inject=true}, annotation
      * {@code inject.istio.io/templates=grpc-agent}) with its own ServiceAccount; returns it as stored, injected and
      * Running with an IP, once the mesh root is published in its namespace (its agent mounts it).
      */
-    static Pod deployClient(KubernetesClient admin, String namespace, String name, Duration timeout) {
+    static Pod deployProxyless(KubernetesClient admin, String namespace, String name, Duration timeout) {
         if (admin.namespaces().withName(namespace).get() == null) {
             admin.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
         }

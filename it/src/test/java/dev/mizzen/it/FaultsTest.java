@@ -67,7 +67,7 @@ class FaultsTest {
         MizzenInstall.applyResource(admin, "/istio/bookinfo/platform/kube/bookinfo.yaml", BOOKINFO);
         server = Workload.start("echo", "v1", "127.0.0.1", 0);
         EchoWorkloads.registerServer(admin, ECHO, server.port());
-        Pod pod = EchoWorkloads.deployClient(admin, ECHO, "echo-client", WAIT);
+        Pod pod = EchoWorkloads.deployProxyless(admin, ECHO, "echo-client", WAIT);
         await().atMost(WAIT).until(() -> admin.configMaps().inNamespace(BOOKINFO)
                 .withName(XdsConnections.ROOT_CONFIG_MAP).get() != null);
 

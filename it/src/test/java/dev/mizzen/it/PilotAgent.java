@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,6 +35,8 @@ import java.util.stream.Stream;
  * {@code ./var/run/secrets/istio/root-cert.pem}, {@code ./etc/istio/proxy}):
  *
  * <ul>
+ *   <li>the Pod's labels and annotations ({@code istio-podinfo}, a downward API volume), which the agent reports
+ *       to istiod as node metadata;
  *   <li>the projected service-account token, from the apiserver's TokenRequest with the audience, lifetime and Pod
  *       binding the Pod's {@code istio-token} volume asks for;
  *   <li>the root certificate, from the ConfigMap the Pod's {@code istiod-ca-cert} volume names.
@@ -123,6 +126,19 @@ public final class PilotAgent implements AutoCloseable {
                         Files.writeString(dir.resolve(token.getPath()), projectedToken(cluster, pod, token));
                     }
                 }
+            } else if (v.getDownwardAPI() != null) {
+                for (var item : v.getDownwardAPI().getItems()) {
+                    if (item.getFieldRef() == null) {
+                        continue;
+                    }
+                    Map<String, String> values = switch (item.getFieldRef().getFieldPath()) {
+                        case "metadata.labels" -> pod.getMetadata().getLabels();
+                        case "metadata.annotations" -> pod.getMetadata().getAnnotations();
+                        default -> throw new IllegalArgumentException("downward API field "
+                                + item.getFieldRef().getFieldPath() + " is not supported here");
+                    };
+                    Files.writeString(dir.resolve(item.getPath()), downwardApiMap(values));
+                }
             } else if (v.getConfigMap() != null) {
                 var configMap = cluster.client().configMaps().inNamespace(pod.getMetadata().getNamespace())
                         .withName(v.getConfigMap().getName()).get();
@@ -135,6 +151,33 @@ public final class PilotAgent implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The kubelet's format for a map in a downward API file: one {@code key="value"} line per entry, by key. */
+    private static String downwardApiMap(Map<String, String> values) {
+        StringBuilder out = new StringBuilder();
+        new TreeMap<>(values == null ? Map.<String, String>of() : values).forEach((k, v) -> {
+            if (out.length() > 0) {
+                out.append('\n');
+            }
+            out.append(k).append('=').append(goQuote(v));
+        });
+        return out.toString();
+    }
+
+    /** Go's %q for the strings labels and annotations hold. */
+    private static String goQuote(String value) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                default -> out.append(c);
+            }
+        }
+        return out.append('"').toString();
     }
 
     /** What the kubelet asks the apiserver for a projected token: the Pod's account, bound to the Pod. */
