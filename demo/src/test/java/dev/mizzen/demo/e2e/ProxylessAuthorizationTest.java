@@ -225,6 +225,7 @@ class ProxylessAuthorizationTest {
     private Map<String, Object> bootstrap(String pod, String ip, String serviceAccount, Map<String, String> labels,
                                           boolean server) throws Exception {
         Path dir = Files.createTempDirectory("mizzen-authz-" + pod);
+        dir.toFile().deleteOnExit(); // registered before its files, so deleted after them
         Map<String, Object> credentials = TestTlsXdsCredentialsProvider.bootstrapCredentials(
                 WorkloadCertificate.issue(istiod, "default", serviceAccount), dir);
         Map<String, Object> metadata = new LinkedHashMap<>();

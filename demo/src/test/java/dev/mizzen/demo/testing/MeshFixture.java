@@ -73,6 +73,7 @@ public final class MeshFixture implements AutoCloseable {
         Path certs;
         try {
             certs = Files.createTempDirectory("mizzen-test-certs");
+            certs.toFile().deleteOnExit(); // registered before its files, so deleted after them
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,6 +45,10 @@ public final class TestTlsXdsCredentialsProvider extends XdsCredentialsProvider 
             Path cert = Files.writeString(dir.resolve("cert-chain.pem"), Pem.encode(workload.certificate().tlsChain()));
             Path key = Files.writeString(dir.resolve("key.pem"), Pem.encode(workload.keys().getPrivate()));
             Path roots = Files.writeString(dir.resolve("root-cert.pem"), workload.rootsPem());
+            // a test JVM writes hundreds of these; a private key should not outlive it in /tmp
+            for (Path written : List.of(cert, key, roots)) {
+                written.toFile().deleteOnExit();
+            }
             return Map.of("type", NAME, "config", Map.of(
                     "certificate_file", cert.toString(), "private_key_file", key.toString(),
                     "ca_certificate_file", roots.toString()));
