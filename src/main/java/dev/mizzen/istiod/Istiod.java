@@ -2,6 +2,12 @@ package dev.mizzen.istiod;
 
 import dev.mizzen.citadel.CitadelSettings;
 import dev.mizzen.citadel.pki.KeyType;
+import dev.mizzen.istiod.cli.UserError;
+import dev.mizzen.istiod.cli.UserErrors;
+import dev.mizzen.istiod.logging.LogOptions;
+import dev.mizzen.istiod.cli.inspect.ProxyConfigCommand;
+import dev.mizzen.istiod.cli.inspect.ProxyStatusCommand;
+import dev.mizzen.istiod.cli.inspect.VersionCommand;
 import dev.mizzen.istiod.webhook.WebhookOptions;
 import dev.mizzen.istiod.local.LocalMode;
 import dev.mizzen.istiod.local.apiserver.Cidr;
@@ -30,7 +36,9 @@ import java.util.concurrent.Callable;
 @Command(name = "istiod", mixinStandardHelpOptions = true, versionProvider = Istiod.Version.class,
         description = "Mizzen's istiod: an Istio-compatible control plane.",
         subcommands = {dev.mizzen.istiod.cli.ValidateCommand.class, dev.mizzen.istiod.cli.KubeInjectCommand.class,
-                dev.mizzen.istiod.cli.AnalyzeCommand.class, dev.mizzen.istiod.cli.TokenCommand.class})
+                dev.mizzen.istiod.cli.AnalyzeCommand.class, dev.mizzen.istiod.cli.TokenCommand.class,
+                ProxyStatusCommand.class, ProxyConfigCommand.class, VersionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Istiod implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Istiod.class);
 
@@ -83,6 +91,9 @@ public final class Istiod implements Callable<Integer> {
     @CommandLine.Mixin
     WebhookOptions webhook = new WebhookOptions();
 
+    @CommandLine.Mixin
+    LogOptions log = new LogOptions();
+
     @Option(names = "--ca-key-type", defaultValue = "RSA_2048",
             description = "Key type of a self-signed root and of istiod's certificate: ${COMPLETION-CANDIDATES} "
                     + "(default ${DEFAULT-VALUE}).")
@@ -111,16 +122,37 @@ public final class Istiod implements Callable<Integer> {
     String trustDomain;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Istiod()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line as {@link #main} runs it: a user's mistake ({@link UserErrors}: a {@link UserError}, a
+     * missing file, a port in use) prints one line and exits 2; a bug keeps its stack trace.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Istiod());
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            java.util.Optional<String> mistake = UserErrors.explain(e);
+            if (mistake.isPresent()) {
+                command.getErr().println("istiod: " + mistake.get());
+                command.getErr().flush();
+                return UserError.EXIT_CODE;
+            }
+            throw e;
+        });
+        return cli;
     }
 
     @Override
     public Integer call() throws Exception {
+        log.settings().apply();
         IstiodSettings settings = settings();
         if (local != null) {
             return serveLocal(settings);
         }
-        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(clusterConfig()).build();
+        Config config = clusterConfig();
+        ClusterProbe.requireReachable(config);
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
              IstiodServer server = IstiodServer.start(settings, client, webhook.servingTlsFromFiles(), Map.of())) {
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
             server.awaitTermination();
@@ -141,16 +173,14 @@ public final class Istiod implements Callable<Integer> {
 
     private int serveLocal(IstiodSettings settings) throws Exception {
         if (!Files.isDirectory(local)) {
-            System.err.println("--local " + local + ": not a directory");
-            return 2;
+            throw new UserError("--local " + local + ": not a directory");
         }
         LocalMode.Options options = LocalMode.Options.of(local).withApiPort(apiServerPort);
         try {
             options = options.withServiceRange(Cidr.parse(serviceCidr)).withPodRange(Cidr.parse(podCidr));
             new dev.mizzen.istiod.local.cluster.LocalCluster.Settings(options.podRange(), settings.namespace());
         } catch (IllegalArgumentException e) {
-            System.err.println("istiod: " + e.getMessage());
-            return 2;
+            throw new UserError(e.getMessage());
         }
         if (stateDir != null) {
             options = options.withStateDir(stateDir);
@@ -170,7 +200,11 @@ public final class Istiod implements Callable<Integer> {
 
     private Config clusterConfig() throws java.io.IOException {
         if (kubeconfig == null) {
+            ClusterProbe.requireSomeConfig();
             return Config.autoConfigure(null);
+        }
+        if (!Files.isRegularFile(kubeconfig)) {
+            throw new UserError("--kubeconfig " + kubeconfig + ": no such file; to run without a cluster, use --local DIR");
         }
         return Config.fromKubeconfig(Files.readString(kubeconfig));
     }

@@ -181,8 +181,9 @@ public final class IstiodServer implements AutoCloseable {
         parts.add(pushes);
         configStore.addListener(istiodMetrics::configEvent);
         registry.addListener(istiodMetrics::registryEvent);
-        debugViews.set(new DebugViews(ads, pushes, configStore, settings.mesh(), analysis::page));
         InjectorSource injector = InjectorSource.start(informers, settings.namespace());
+        debugViews.set(new DebugViews(ads, pushes, configStore, settings.mesh(), analysis::page,
+                () -> injector.get().settings().templates()));
         NamespaceLabels namespaces = new NamespaceLabels(informers);
 
         informers.start();

@@ -24,10 +24,16 @@ import java.util.function.Supplier;
 public final class DebugViews implements XdsDebug.DebugEndpoints {
     private final Map<String, DebugEndpoint> endpoints;
 
-    /** @param analysis the latest analysis of the live mesh, as {@code istiod analyze} prints it */
+    /**
+     * @param analysis        the latest analysis of the live mesh, as {@code istiod analyze} prints it
+     * @param injectTemplates the sidecar injector's templates in force, by name
+     */
     public DebugViews(AdsServer ads, PushController pushes, ConfigStore configs, MeshSettings mesh,
-                      Supplier<String> analysis) {
+                      Supplier<String> analysis, Supplier<Map<String, String>> injectTemplates) {
         Map<String, DebugEndpoint> all = new TreeMap<>();
+        // Istio's /debug/inject: the injection templates as a JSON object, name -> template text
+        all.put("inject", DebugEndpoint.of("Active inject template",
+                request -> Json.write(new TreeMap<>(injectTemplates.get()), request)));
         all.put("analyze", DebugEndpoint.of("Analysis messages about the live mesh after the last push",
                 request -> DebugResponse.text(200, analysis.get())));
         new ConnectionViews(ads).register(all);

@@ -39,6 +39,7 @@ final class PrometheusText {
 
     static String scrape(PrometheusMeterRegistry registry) {
         Map<String, String> counterNames = counterNames(registry);
+        Map<String, String> gaugeNames = infoGaugeNames(registry);
         StringBuilder out = new StringBuilder(16 * 1024);
         MetricSnapshots snapshots = registry.getPrometheusRegistry().scrape();
         for (MetricSnapshot snapshot : snapshots) {
@@ -51,8 +52,9 @@ final class PrometheusText {
                     header(out, exposed, snapshot, "counter");
                     c.getDataPoints().forEach(p -> sample(out, exposed, p.getLabels(), null, null, p.getValue()));
             } else if (snapshot instanceof GaugeSnapshot g) {
-                    header(out, name, snapshot, "gauge");
-                    g.getDataPoints().forEach(p -> sample(out, name, p.getLabels(), null, null, p.getValue()));
+                    String exposed = gaugeNames.getOrDefault(name, name);
+                    header(out, exposed, snapshot, "gauge");
+                    g.getDataPoints().forEach(p -> sample(out, exposed, p.getLabels(), null, null, p.getValue()));
             } else if (snapshot instanceof HistogramSnapshot h) {
                     header(out, name, snapshot, "histogram");
                     for (HistogramSnapshot.HistogramDataPointSnapshot p : h.getDataPoints()) {
@@ -104,6 +106,21 @@ final class PrometheusText {
             if ((type == Meter.Type.COUNTER) && !original.contains(".")) {
                 String base = original.endsWith("_total") ? original.substring(0, original.length() - 6) : original;
                 names.put(base, original);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Prometheus' client drops an {@code _info} suffix from a gauge's name (it keeps the suffix for its own info
+     * type), so Istio's gauge {@code pilot_info} would be written as {@code pilot}: Prometheus name -> Istio's name.
+     */
+    private static Map<String, String> infoGaugeNames(PrometheusMeterRegistry registry) {
+        Map<String, String> names = new HashMap<>();
+        for (Meter meter : registry.getMeters()) {
+            String original = meter.getId().getName();
+            if (meter.getId().getType() == Meter.Type.GAUGE && !original.contains(".") && original.endsWith("_info")) {
+                names.put(original.substring(0, original.length() - "_info".length()), original);
             }
         }
         return names;

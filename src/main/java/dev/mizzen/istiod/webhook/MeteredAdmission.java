@@ -34,6 +34,13 @@ public final class MeteredAdmission implements AdmissionController {
                         .description("Total time taken for injection in seconds.")
                         .serviceLevelObjectives(.1, 1, 3, 5, 10, 20, 30, 60).register(meters)
                 : null;
+        if (kind == Kind.INJECTION) {
+            // unlabelled, so they can be shown at zero from the start: a dashboard then reads 0, not "no data"
+            counter("sidecar_injection_requests_total", "Total number of sidecar injection requests.");
+            counter("sidecar_injection_failure_total", "Total number of failed sidecar injection requests.");
+            counter("sidecar_injection_skip_total", "Total number of skipped sidecar injection requests.");
+            counter("sidecar_injection_success_total", "Total number of successful sidecar injection requests.");
+        }
     }
 
     @Override

@@ -103,6 +103,9 @@ class DebugViewsTest {
             assertThat(fieldNames(pushz)).contains("version", "start", "end", "reasons", "proxies", "responsesSentByType");
             assertThat(JSON.readTree(get(mesh, "/debug/list").body()).toString()).contains("syncz", "config_dump", "adsz");
             assertThat(get(mesh, "/debug").body()).contains("/debug/syncz");
+            // inject: Istio's map of template name -> template, the sidecar template the injector uses
+            JsonNode inject = JSON.readTree(get(mesh, "/debug/inject").body());
+            assertThat(inject.get("sidecar").asString()).contains("istio-proxy");
             assertThat(get(mesh, "/version").statusCode()).isEqualTo(200);
 
             // metrics: strict Prometheus text, Istio's names

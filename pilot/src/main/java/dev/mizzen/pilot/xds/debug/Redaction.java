@@ -5,9 +5,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.GenericSecret;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsSessionTicketKeys;
+import udpa.annotations.Sensitive;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Takes the secrets out of config before anyone sees it: private keys and their passwords, generic secrets and
- * session ticket keys become {@code [redacted]}, as Istio's config dump writes them, wherever they sit, also inside
- * packed {@code typed_config}. Pure: returns a redacted copy, never touches the shared original.
+ * Takes the secrets out of config before anyone sees it: every field Envoy's protos mark sensitive (private keys
+ * and their passwords, PKCS#12 bundles, generic secrets, session ticket keys) becomes {@code [redacted]}, as Istio's
+ * config dump writes it, wherever it sits, also inside packed {@code typed_config}. A packed type we cannot read is
+ * left as is, and the JSON printer refuses it, so it is never shown. Pure: returns a redacted copy, never touches the shared original.
  */
 public final class Redaction {
     /** What Istio puts in place of a private key ({@code pilot/pkg/xds/debug.go}). */
@@ -47,24 +46,13 @@ public final class Redaction {
                     : Any.newBuilder().setTypeUrl(any.getTypeUrl()).setValue(redacted.toByteString()).build();
         }
         Message.Builder builder = null;
-        if (message instanceof TlsCertificate cert && (cert.hasPrivateKey() || cert.hasPassword())) {
-            TlsCertificate.Builder b = cert.toBuilder();
-            if (cert.hasPrivateKey()) {
-                b.setPrivateKey(REDACTED_SOURCE);
-            }
-            if (cert.hasPassword()) {
-                b.setPassword(REDACTED_SOURCE);
-            }
-            return b.build();
-        }
-        if (message instanceof GenericSecret secret && secret.hasSecret()) {
-            return secret.toBuilder().setSecret(REDACTED_SOURCE).build();
-        }
-        if (message instanceof TlsSessionTicketKeys keys && keys.getKeysCount() > 0) {
-            return TlsSessionTicketKeys.newBuilder().addKeys(REDACTED_SOURCE).build();
-        }
         for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
             FieldDescriptor fd = field.getKey();
+            if (sensitive(fd)) {
+                builder = builder == null ? message.toBuilder() : builder;
+                redactField(builder, fd);
+                continue;
+            }
             if (fd.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
                 continue;
             }
@@ -94,5 +82,33 @@ public final class Redaction {
             }
         }
         return builder == null ? message : builder.build();
+    }
+
+    /**
+     * Envoy's own rule for its admin config dump: a field marked {@code (udpa.annotations.sensitive)} is a secret
+     * (TlsCertificate's private_key, password and pkcs12, GenericSecret's secret, session ticket keys, ...), so a
+     * new secret field is covered the day Envoy's protos mark it.
+     */
+    private static boolean sensitive(FieldDescriptor fd) {
+        return fd.getOptions().getExtension(Sensitive.sensitive);
+    }
+
+    private static void redactField(Message.Builder builder, FieldDescriptor fd) {
+        builder.clearField(fd);
+        Object value = switch (fd.getJavaType()) {
+            case MESSAGE -> fd.getMessageType().equals(DataSource.getDescriptor()) ? REDACTED_SOURCE : null;
+            case STRING -> REDACTED.toStringUtf8();
+            case BYTE_STRING -> REDACTED;
+            default -> null;
+        };
+        if (value == null) {
+            // a secret of a shape with no room for the marker: left out entirely
+            return;
+        }
+        if (fd.isRepeated()) {
+            builder.addRepeatedField(fd, value);
+        } else {
+            builder.setField(fd, value);
+        }
     }
 }
