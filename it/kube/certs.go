@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"net"
@@ -19,8 +20,10 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
-// pki is everything the cluster's components need to trust and authenticate each other. All of it is
-// generated at start: a fixture cluster lives for one test run, so nothing is reused or rotated.
+// pki is everything the cluster's components need to trust and authenticate each other. The CA and the
+// service-account signing key are generated on the first start and kept in the data directory, so a
+// restart on the same data (--data-dir) keeps every client's trust and every token issued before it valid,
+// as a real control plane's restart does; the serving and client certificates are issued anew each start.
 type pki struct {
 	dir    string
 	caCert *x509.Certificate
@@ -38,27 +41,38 @@ func newPKI(dir string, serviceIP net.IP) (*pki, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	var err error
-	if p.caKey, err = newKey(); err != nil {
-		return nil, err
-	}
-	ca := &x509.Certificate{
-		Subject:               pkix.Name{CommonName: "mizzen-kube-ca"},
-		IsCA:                  true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-		BasicConstraintsValid: true,
-	}
-	caDER, err := sign(ca, p.caKey.Public(), ca, p.caKey)
+	p.CAFile = filepath.Join(dir, "ca.crt")
+	caKey, caCert, err := loadCA(p.CAFile, filepath.Join(dir, "ca.key"))
 	if err != nil {
 		return nil, err
 	}
-	if p.caCert, err = x509.ParseCertificate(caDER); err != nil {
-		return nil, err
+	p.caCert = caCert
+	if caKey == nil {
+		if caKey, err = newKey(); err != nil {
+			return nil, err
+		}
+		ca := &x509.Certificate{
+			Subject:               pkix.Name{CommonName: "mizzen-kube-ca"},
+			IsCA:                  true,
+			KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+			BasicConstraintsValid: true,
+		}
+		caDER, err := sign(ca, caKey.Public(), ca, caKey)
+		if err != nil {
+			return nil, err
+		}
+		if p.caCert, err = x509.ParseCertificate(caDER); err != nil {
+			return nil, err
+		}
+		// the key first: a CA certificate on disk always has its key beside it
+		if err := writeKey(filepath.Join(dir, "ca.key"), caKey); err != nil {
+			return nil, err
+		}
+		if err := writePEM(p.CAFile, "CERTIFICATE", caDER, 0o644); err != nil {
+			return nil, err
+		}
 	}
-	p.CAFile = filepath.Join(dir, "ca.crt")
-	if err := writePEM(p.CAFile, "CERTIFICATE", caDER, 0o644); err != nil {
-		return nil, err
-	}
+	p.caKey = caKey
 
 	// The names a client inside or outside the cluster may use for the apiserver.
 	serving := &x509.Certificate{
@@ -73,13 +87,18 @@ func newPKI(dir string, serviceIP net.IP) (*pki, error) {
 		return nil, err
 	}
 
-	saKey, err := newKey()
+	p.SAKeyFile = filepath.Join(dir, "sa.key")
+	saKey, err := readKey(p.SAKeyFile)
 	if err != nil {
 		return nil, err
 	}
-	p.SAKeyFile = filepath.Join(dir, "sa.key")
-	if err := writeKey(p.SAKeyFile, saKey); err != nil {
-		return nil, err
+	if saKey == nil {
+		if saKey, err = newKey(); err != nil {
+			return nil, err
+		}
+		if err := writeKey(p.SAKeyFile, saKey); err != nil {
+			return nil, err
+		}
 	}
 	pub, err := x509.MarshalPKIXPublicKey(saKey.Public())
 	if err != nil {
@@ -177,4 +196,45 @@ func writePEM(path, typ string, der []byte, mode os.FileMode) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// loadCA reads the CA a previous start on the same data directory made; nil, nil, nil if there is none.
+func loadCA(certFile, keyFile string) (*ecdsa.PrivateKey, *x509.Certificate, error) {
+	key, err := readKey(keyFile)
+	if err != nil || key == nil {
+		return nil, nil, err
+	}
+	data, err := os.ReadFile(certFile)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s is there but %w", keyFile, err)
+	}
+	block, _ := pem.Decode(data)
+	if block == nil || block.Type != "CERTIFICATE" {
+		return nil, nil, fmt.Errorf("%s: no PEM certificate", certFile)
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", certFile, err)
+	}
+	return key, cert, nil
+}
+
+// readKey reads a key writeKey wrote; nil, nil if the file does not exist.
+func readKey(path string) (*ecdsa.PrivateKey, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	block, _ := pem.Decode(data)
+	if block == nil || block.Type != "EC PRIVATE KEY" {
+		return nil, fmt.Errorf("%s: no PEM EC private key", path)
+	}
+	key, err := x509.ParseECPrivateKey(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return key, nil
 }

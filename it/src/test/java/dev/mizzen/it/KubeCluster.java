@@ -8,14 +8,17 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -41,24 +44,40 @@ public final class KubeCluster implements AutoCloseable {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Process process;
+    /** The command of the first start; a restart adds the data directory's port to it. */
+    private final List<String> command;
     private final Path logFile;
-    private final Map<String, String> reported;
+    private final Path dataDir; // null: the program's own temporary directory, gone when it stops
     private final KubernetesClient client;
+    private Running running;
 
-    private final Thread pump;
+    /** One run of the program: the process, the thread copying its output, and the lines it reported. */
+    private record Running(Process process, Thread pump, Map<String, String> reported) {}
 
-    private KubeCluster(Process process, Thread pump, Path logFile, Map<String, String> reported) {
-        this.process = process;
-        this.pump = pump;
+    private KubeCluster(List<String> command, Path logFile, Path dataDir, Running running) {
+        this.command = command;
         this.logFile = logFile;
-        this.reported = reported;
+        this.dataDir = dataDir;
+        this.running = running;
         this.client =
                 new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(readKubeconfig())).build();
     }
 
     /** Starts a cluster with the default flags; {@code name} names its log file. */
     public static KubeCluster start(String name, String... extraArgs) {
+        return start(name, false, extraArgs);
+    }
+
+    /**
+     * Starts a cluster that can be {@linkplain #stop() stopped} and {@linkplain #restart() restarted}: its data
+     * (etcd, the CA and the service-account key) stays in a directory of its own, and a restart listens on the
+     * same port, so clients and tokens of the first run work with the second.
+     */
+    public static KubeCluster startRestartable(String name, String... extraArgs) {
+        return start(name, true, extraArgs);
+    }
+
+    private static KubeCluster start(String name, boolean restartable, String... extraArgs) {
         Path bin = goBinDir().resolve("mizzen-kube");
         if (!Files.isExecutable(bin)) {
             throw new IllegalStateException(
@@ -74,17 +93,31 @@ public final class KubeCluster implements AutoCloseable {
         command.add(bin.toString());
         command.add("--kubeconfig-out=" + kubeconfig);
         command.add("--exit-on-stdin-close");
+        Path dataDir = null;
+        try {
+            Files.createDirectories(logDir);
+            if (restartable) {
+                dataDir = Files.createTempDirectory("mizzen-kube-data-");
+                command.add("--data-dir=" + dataDir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         command.addAll(List.of(extraArgs));
+        return new KubeCluster(command, logFile, dataDir, run(command, logFile, name));
+    }
 
+    /** Runs the program until it reports READY; its output goes to the end of {@code logFile}. */
+    private static Running run(List<String> command, Path logFile, String name) {
         Process process;
         PrintWriter log;
         try {
-            Files.createDirectories(logDir);
-            log = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8), true);
+            log = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND), true);
             log.println("# " + String.join(" ", command));
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new UncheckedIOException("starting " + bin, e);
+            throw new UncheckedIOException("starting " + command.get(0), e);
         }
 
         // One thread copies the output to the log and picks out the "KEY value" lines the program reports.
@@ -119,7 +152,7 @@ public final class KubeCluster implements AutoCloseable {
 
         try {
             ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return new KubeCluster(process, pump, logFile, reported);
+            return new Running(process, pump, reported);
         } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
             stop(process, pump);
             if (e instanceof InterruptedException) {
@@ -137,37 +170,80 @@ public final class KubeCluster implements AutoCloseable {
 
     /** The admin kubeconfig file, with the CA and the client certificate embedded. */
     public Path kubeconfig() {
-        return Paths.get(reported.get("KUBECONFIG"));
+        return Paths.get(reported("KUBECONFIG"));
     }
 
     /** The apiserver's URL, https://127.0.0.1:port. */
     public String server() {
-        return reported.get("READY");
+        return reported("READY");
     }
 
     /** The cluster CA (PEM): it signed the apiserver's serving certificate and the client certificates. */
     public Path caFile() {
-        return Paths.get(reported.get("CA"));
+        return Paths.get(reported("CA"));
     }
 
     /** The public key (PEM) service-account tokens are verified with. */
     public Path serviceAccountPublicKey() {
-        return Paths.get(reported.get("SA_PUBLIC_KEY"));
+        return Paths.get(reported("SA_PUBLIC_KEY"));
     }
 
     /** The {@code iss} of service-account tokens. */
     public String serviceAccountIssuer() {
-        return reported.get("ISSUER");
+        return reported("ISSUER");
     }
 
     public Path logFile() {
         return logFile;
     }
 
+    /**
+     * Stops the whole control plane (apiserver, etcd, controllers, fake kubelet) as a crash or an upgrade of
+     * the control plane would, keeping its data: only for a cluster started with {@link #startRestartable}.
+     */
+    public synchronized void stop() {
+        requireRestartable();
+        if (running != null) {
+            stop(running.process(), running.pump());
+            running = null;
+        }
+    }
+
+    /** Starts the stopped control plane again on the same data and port; returns once it is ready. */
+    public synchronized void restart() {
+        requireRestartable();
+        if (running != null) {
+            throw new IllegalStateException("the cluster is running");
+        }
+        String port = URI.create(client.getConfiguration().getMasterUrl()).getPort() + "";
+        List<String> again = new ArrayList<>(command);
+        again.add("--port=" + port);
+        running = run(again, logFile, "restart");
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         client.close();
-        stop(process, pump);
+        if (running != null) {
+            stop(running.process(), running.pump());
+            running = null;
+        }
+        if (dataDir != null) {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    private void requireRestartable() {
+        if (dataDir == null) {
+            throw new IllegalStateException("only a cluster from startRestartable can be stopped and restarted");
+        }
+    }
+
+    private synchronized String reported(String key) {
+        if (running == null) {
+            throw new IllegalStateException("the cluster is stopped");
+        }
+        return running.reported().get(key);
     }
 
     /**
@@ -198,8 +274,16 @@ public final class KubeCluster implements AutoCloseable {
         try {
             return Files.readString(kubeconfig());
         } catch (IOException e) {
-            stop(process, pump);
+            stop(running.process(), running.pump());
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is no reason to fail a test
         }
     }
 

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
@@ -29,6 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code minReadySeconds: 0}). We work on the untyped tree and keep the user's objects as written. So empty
  * container resources, status, null creation timestamps, an empty top-level metadata and, in the workload's
  * spec outside its pod template, zero numbers, false and empty objects are dropped on both sides.
+ * <p>
+ * Also dropped on both sides: the grpc-agent template's {@code PKCS8_KEY=true} on istio-proxy. The agent must write
+ * the workload key as PKCS#8 for grpc-java apps to read it (its file_watcher provider reads nothing else; found
+ * against Istio's real agent in the it module). Pinned by {@link #theGrpcAgentWritesKeysGrpcJavaReads()}.
  */
 class IstioGoldenTest {
     private static final String OPENSHIFT = "OpenShift platform (istiod's PLATFORM=openshift): the proxy runs as the"
@@ -109,6 +114,23 @@ class IstioGoldenTest {
                 equal, expressible, all.size(), report);
         assertThat(all).hasSizeGreaterThanOrEqualTo(128);
         assertThat(equal).as("equal cases of %d expressible:%n%s", expressible, report).isGreaterThanOrEqualTo(95);
+    }
+
+    @Test
+    void theGrpcAgentWritesKeysGrpcJavaReads() {
+        String ours = KubeInject.inject(Fixtures.istio("grpc-agent.yaml"), base());
+
+        JsonNode pod = Fixtures.documents(ours).get(0).path("spec").path("template").path("spec");
+        List<JsonNode> proxies = new ArrayList<>();
+        for (String list : List.of("containers", "initContainers")) {
+            pod.path(list).forEach(c -> {
+                if (c.path("name").asString("").equals("istio-proxy")) {
+                    proxies.add(c);
+                }
+            });
+        }
+        assertThat(proxies).singleElement().satisfies(proxy -> assertThat(proxy.path("env").toString())
+                .contains("{\"name\":\"PKCS8_KEY\",\"value\":\"true\"}"));
     }
 
     @Test
@@ -208,11 +230,24 @@ class IstioGoldenTest {
                 JsonNode containers = o.get(list);
                 if (containers != null && containers.isArray()) {
                     containers.forEach(c -> dropIfEmpty(c, "resources"));
+                    containers.forEach(IstioGoldenTest::dropPkcs8Key);
                 }
             }
             o.forEach(IstioGoldenTest::normalise);
         } else if (node != null && node.isArray()) {
             node.forEach(IstioGoldenTest::normalise);
+        }
+    }
+
+    /** The one env entry our grpc-agent template adds on purpose, out of istio-proxy. */
+    private static void dropPkcs8Key(JsonNode container) {
+        JsonNode env = container.get("env");
+        if ("istio-proxy".equals(container.path("name").asString("")) && env instanceof ArrayNode entries) {
+            for (int i = entries.size() - 1; i >= 0; i--) {
+                if (entries.get(i).path("name").asString("").equals("PKCS8_KEY")) {
+                    entries.remove(i);
+                }
+            }
         }
     }
 
