@@ -51,7 +51,7 @@ public final class ComparisonTable {
         StringBuilder out = new StringBuilder();
         out.append("| figure | Mizzen | istiod | Mizzen / istiod | target | met |\n|---|---|---|---|---|---|\n");
         for (String key : List.of("run.shape", "run.proxies", "storm.config", "run.loadAverage",
-                "setup.writeSeconds", "setup.caughtUpSeconds")) {
+                "setup.writeSeconds", "setup.caughtUpSeconds", "storm.refused")) {
             out.append("| ").append(Optional.ofNullable(m.get(key)).map(Figure::label).orElse(key)).append(" | ")
                     .append(shown(m, key)).append(" | ").append(shown(i, key)).append(" |  |  |  |\n");
         }

@@ -43,7 +43,7 @@ final class ExternalFigures {
     }
 
     List<Figure> build(ConnectStorm.Result storm, ConnectStorm.Result warmStorm, Memory memory, EndpointChurn.Result churn,
-                       ConfigChange.Result config) {
+                       ConfigChange.Result config, int refused) {
         List<Figure> out = new ArrayList<>();
         int p = settings.proxies();
         out.add(Figure.info("run.server", "server (own process)", facts.server() + " (" + facts.runtime() + ")"));
@@ -79,6 +79,9 @@ final class ExternalFigures {
                 warmStorm.nanos() < 0 ? -1 : LoadRun.seconds(warmStorm.nanos()), "s", 2));
         out.add(Figure.number("warmStorm.serverCpuSeconds", "reconnect storm: CPU, server",
                 LoadRun.seconds(warmStorm.cpu().serverNanos()), "s", 2));
+
+        out.add(Figure.number("storm.refused", "new streams refused by the server and opened again (both storms)",
+                refused, "", 0));
 
         out.add(Figure.number("server.heapIdleMiB", "server live heap after GC, mesh loaded, no proxies",
                 mib(memory.heapIdle()), "MiB", 1));

@@ -116,7 +116,8 @@ public final class ExternalRun {
         var facts = new ExternalFigures.Facts(target.name(), target.server().runtime().name(), objects, writeSeconds,
                 caughtUp, loadAtStart, ProcessProbe.loadAverage());
         var memory = new ExternalFigures.Memory(heapIdle, rssIdle, heapConnected, rssConnected);
-        List<Figure> figures = new ExternalFigures(settings, facts).build(storm, warmStorm, memory, churn, config);
+        List<Figure> figures = new ExternalFigures(settings, facts).build(storm, warmStorm, memory, churn, config,
+                fleet.refused() + warmFleet.refused());
         return new LoadReport(figures, converged, fleet.nacks() + warmFleet.nacks(),
                 fleet.streamErrors() + warmFleet.streamErrors(), problems);
     }
