@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * {@code java -jar bench.jar}: {@code load} runs the load tool; {@code jmh [JMH options]} runs the JMH
  * benchmarks of this jar (the same as {@code java -cp bench.jar org.openjdk.jmh.Main}).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {LoadCommand.class, Bench.Jmh.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {LoadCommand.class, dev.mizzen.bench.compare.CompareCommand.class, Bench.Jmh.class},
         description = "Mizzen's scale figures.")
 public final class Bench implements Runnable {
     public static void main(String[] args) {

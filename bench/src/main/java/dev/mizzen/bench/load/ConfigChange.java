@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * A change to every proxy: the VirtualService of service 0, which every workload calls (and every sidecar
  * sees, unless a Sidecar resource narrows its scope), gets a new first route name. Each edit is a full push; it counts from just before the write until every proxy has ACKed
  * the route config holding the new name, with the process's CPU time around it; and, by {@link PushClock},
- * from the start of istiod's push to that last ACK. The responses the proxies
+ * from the start of istiod's push to that last ACK (where istiod runs in this process). The responses the proxies
  * accepted during the last edit are kept for the bare server to replay.
  */
 final class ConfigChange {
@@ -54,7 +55,8 @@ final class ConfigChange {
     }
 
     static Result run(MeshShape shape, ProxyMode mode, MeshWriter writer, ProxyFleet fleet, ChangeTracker tracker,
-                      PushClock clock, int edits, Duration timeout) throws InterruptedException, IOException {
+                      Optional<PushClock> pushClock, ServerSide server, int edits, Duration timeout)
+            throws InterruptedException, IOException {
         List<Long> nanos = new ArrayList<>();
         List<Long> pushNanos = new ArrayList<>();
         List<ProcessProbe.Cpu> cpu = new ArrayList<>();
@@ -68,17 +70,22 @@ final class ConfigChange {
             if (last) {
                 fleet.startCapture();
             }
-            PushClock.Sample pushesBefore = clock.sample();
-            ProcessProbe.Cpu before = ProcessProbe.cpu();
+            Optional<PushClock.Sample> pushesBefore = pushClock.isPresent() ? Optional.of(pushClock.get().sample())
+                    : Optional.empty();
+            ProcessProbe.Cpu before = server.cpu();
             PendingChange change = tracker.register(TypeUrls.ROUTE, routes, Marker.of(MeshObjects.routeMarker(revision)),
                     expected);
             writer.editVirtualService(SHARED_SERVICE, revision);
             boolean done = affected > 0 && change.latch().await(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            cpu.add(ProcessProbe.cpu().minus(before));
+            cpu.add(server.cpu().minus(before));
             nanos.add(done ? change.latencyNanos() : -1);
             tracker.retire(change);
-            awaitPushEnd(clock, change.startNanos());
-            OptionalLong pushStart = clock.startOfOnlyPush(pushesBefore, clock.sample(), change.startNanos());
+            OptionalLong pushStart = OptionalLong.empty();
+            if (pushClock.isPresent()) {
+                PushClock clock = pushClock.get();
+                awaitPushEnd(clock, change.startNanos());
+                pushStart = clock.startOfOnlyPush(pushesBefore.orElseThrow(), clock.sample(), change.startNanos());
+            }
             pushNanos.add(done && pushStart.isPresent()
                     ? change.startNanos() + change.latencyNanos() - pushStart.getAsLong() : -1);
             if (last) {

@@ -3,7 +3,6 @@ package dev.mizzen.bench.load;
 import dev.mizzen.bench.measure.Percentiles;
 import dev.mizzen.bench.measure.ProcessProbe;
 import dev.mizzen.bench.proxy.ProxyFleet;
-import dev.mizzen.istiod.IstiodServer;
 import dev.mizzen.pilot.xds.ConnectionStatus;
 
 import java.time.Duration;
@@ -12,7 +11,8 @@ import java.util.Map;
 
 /**
  * Every proxy connects at once; the storm lasts until the last one holds its whole config, ACKed (as the
- * proxies see it). istiod's own view ({@code AdsServer.status()}) is read once afterwards as a check.
+ * proxies see it). istiod's own view ({@code AdsServer.status()}) is read once afterwards as a check, where
+ * the server shares it (in this process); -1 connections and in-sync where it does not.
  */
 final class ConnectStorm {
     private static final int STATUS_ATTEMPTS = 5;
@@ -32,21 +32,24 @@ final class ConnectStorm {
                   int serverInSync, int serverNacks, long ackedBytes, Map<String, Integer> sampleConfig) {
     }
 
-    static Result run(ProxyFleet fleet, IstiodServer istiod, Duration timeout) throws InterruptedException {
-        ProcessProbe.Cpu before = ProcessProbe.cpu();
+    static Result run(ProxyFleet fleet, ServerSide server, Duration timeout) throws InterruptedException {
+        ProcessProbe.Cpu before = server.cpu();
         long bytesBefore = fleet.ackedBytes();
         long start = fleet.connectAll();
         boolean all = fleet.awaitFirstConverged(timeout);
-        ProcessProbe.Cpu cpu = ProcessProbe.cpu().minus(before);
+        ProcessProbe.Cpu cpu = server.cpu().minus(before);
         long bytes = fleet.ackedBytes() - bytesBefore;
         long nanos = all ? fleet.lastFirstConvergedNanos() - start : -1;
         Percentiles spread = Percentiles.of(fleet.firstConvergedTimes().stream().map(t -> t - start).toList());
-        List<ConnectionStatus> status = istiod.ads().status();
+        if (server.status().isEmpty()) {
+            return new Result(nanos, spread, cpu, fleet.firstConverged(), -1, -1, 0, bytes, fleet.heldCounts(0));
+        }
+        List<ConnectionStatus> status = server.status().get();
         int inSync = (int) status.stream().filter(ConnectionStatus::inSync).count();
         // the last ACKs may still be on their way to istiod: look again a few times
         for (int attempt = 0; attempt < STATUS_ATTEMPTS && inSync < fleet.size(); attempt++) {
             Thread.sleep(1_000);
-            status = istiod.ads().status();
+            status = server.status().get();
             inSync = (int) status.stream().filter(ConnectionStatus::inSync).count();
         }
         int nacks = status.stream().mapToInt(ConnectionStatus::nacks).sum();

@@ -42,7 +42,8 @@ final class EndpointChurn {
     }
 
     static Result run(MeshShape shape, MeshWriter writer, ProxyFleet fleet, ChangeTracker tracker,
-                      double perSecond, Duration duration, long seed, Duration timeout) throws InterruptedException {
+                      double perSecond, Duration duration, long seed, Duration timeout, ServerSide server)
+            throws InterruptedException {
         if (perSecond <= 0 || duration.isZero()) {
             return new Result(0, 0, 0, 0, Percentiles.of(List.of()), new ProcessProbe.Cpu(0, 0, 0));
         }
@@ -50,7 +51,7 @@ final class EndpointChurn {
         long intervalNanos = (long) (1e9 / perSecond);
         int count = (int) Math.max(1, duration.toNanos() / intervalNanos);
         List<PendingChange> changes = new ArrayList<>(count);
-        ProcessProbe.Cpu before = ProcessProbe.cpu();
+        ProcessProbe.Cpu before = server.cpu();
         long start = System.nanoTime();
         for (int k = 0; k < count; k++) {
             long due = start + k * intervalNanos;
@@ -88,6 +89,6 @@ final class EndpointChurn {
         }
         return new Result(changes.size(), latencies.size(), incomplete,
                 withProxies == 0 ? 0 : (double) affected / withProxies, Percentiles.of(latencies),
-                ProcessProbe.cpu().minus(before));
+                server.cpu().minus(before));
     }
 }

@@ -2,90 +2,83 @@ package dev.mizzen.bench.load;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import dev.mizzen.bench.mesh.SidecarScope;
-import dev.mizzen.bench.proxy.ProxyMode;
+import com.google.common.net.HostAndPort;
+import dev.mizzen.bench.measure.ServerProcess;
+import dev.mizzen.bench.measure.ServerRuntime;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
  * {@code bench load}: istiod in-process on an embedded API server, S services of E endpoints, P simulated
- * proxies, and the figures of how it copes (table on stdout, then JSON; progress on stderr).
+ * proxies, and the figures of how it copes (table on stdout, then JSON; progress on stderr). With
+ * {@code --xds-address} the server is another process (Mizzen's or Istio's istiod) watching the real API server
+ * of {@code --kubeconfig}, measured from outside ({@link ExternalRun}).
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = "Run istiod in-process against simulated proxies and print the figures (table and JSON).")
 public final class LoadCommand implements Callable<Integer> {
-    @Option(names = {"-s", "--services"}, defaultValue = "1000", description = "Services (default ${DEFAULT-VALUE}).")
-    int services;
-
-    @Option(names = {"-e", "--endpoints"}, defaultValue = "20", description = "Endpoints (pods) per service (default ${DEFAULT-VALUE}).")
-    int endpoints;
-
-    @Option(names = {"-p", "--proxies"}, defaultValue = "10000", description = "Simulated proxies (default ${DEFAULT-VALUE}).")
-    int proxies;
-
-    @Option(names = "--services-per-proxy", defaultValue = "5",
-            description = "Services each proxy calls, the shared one included (default ${DEFAULT-VALUE}).")
-    int servicesPerProxy;
-
-    @Option(names = "--replicas", defaultValue = "10",
-            description = "Proxies per client workload, which share labels and so config (default ${DEFAULT-VALUE}).")
-    int replicas;
-
-    @Option(names = "--namespaces", defaultValue = "10", description = "Namespaces (default ${DEFAULT-VALUE}).")
-    int namespaces;
-
-    @Option(names = "--connections", defaultValue = "9000",
-            description = "TCP connections the proxies share, at most one per proxy (default ${DEFAULT-VALUE}; "
-                    + "both ends are in this process, so it needs two file descriptors per connection).")
-    int connections;
-
-    @Option(names = "--churn-rate", defaultValue = "5", description = "Endpoint changes per second (default ${DEFAULT-VALUE}).")
-    double churnRate;
-
-    @Option(names = "--duration", defaultValue = "PT60S",
-            description = "How long endpoints churn, ISO-8601 (default ${DEFAULT-VALUE}).")
-    Duration duration;
-
-    @Option(names = "--config-changes", defaultValue = "5",
-            description = "VirtualService edits that reach every proxy (default ${DEFAULT-VALUE}).")
-    int configChanges;
-
-    @Option(names = "--bare-rounds", defaultValue = "5", description = "Bare server pushes (default ${DEFAULT-VALUE}).")
-    int bareRounds;
-
-    @Option(names = "--mode", defaultValue = "GRPC", description = "Simulated proxies: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-    ProxyMode mode;
-
-    @Option(names = "--sidecar-scope", defaultValue = "ALL",
-            description = "What each proxy may reach: ALL services (Istio's default) or its NAMESPACE's (a Sidecar "
-                    + "resource with egress hosts ./* in every namespace); ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-    SidecarScope sidecarScope;
-
-    @Option(names = "--client-threads", defaultValue = "2",
-            description = "Event loop threads of the simulated proxies (default ${DEFAULT-VALUE}).")
-    int clientThreads;
-
-    @Option(names = "--timeout", defaultValue = "PT120S", description = "Longest wait for any phase (default ${DEFAULT-VALUE}).")
-    Duration timeout;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the churn's choices (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    LoadOptions options = new LoadOptions();
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the JSON to FILE.")
     Path json;
 
+    @Option(names = "--xds-address", paramLabel = "HOST:PORT",
+            description = "Drive an xDS server in another process (plaintext) instead of an in-process istiod; "
+                    + "needs --kubeconfig and --server-pid.")
+    String xdsAddress;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "With --xds-address: the API server that server watches; the mesh is written there.")
+    Path kubeconfig;
+
+    @Option(names = "--server-pid", paramLabel = "PID",
+            description = "With --xds-address: the server's process, measured from /proc (CPU, RSS) and its runtime (heap).")
+    long serverPid;
+
+    @Option(names = "--server-runtime", defaultValue = "JVM",
+            description = "With --xds-address: how to read the server's live heap: JVM (jcmd) or GO (its monitoring "
+                    + "port's pprof and metrics) (default ${DEFAULT-VALUE}).")
+    ServerRuntime serverRuntime;
+
+    @Option(names = "--server-monitoring", paramLabel = "URL", defaultValue = "http://127.0.0.1:15014",
+            description = "With --xds-address and GO: the server's monitoring port (default ${DEFAULT-VALUE}).")
+    URI serverMonitoring;
+
+    @Option(names = "--server-name", defaultValue = "xds-server",
+            description = "With --xds-address: what the report calls the server (default ${DEFAULT-VALUE}).")
+    String serverName;
+
     @Override
     public Integer call() throws Exception {
         quietPerProxyLogs();
-        LoadSettings settings = new LoadSettings(services, endpoints, namespaces, proxies, servicesPerProxy, replicas,
-                connections, churnRate, duration, configChanges, bareRounds, mode, sidecarScope, clientThreads, timeout, seed);
-        LoadReport report = new LoadRun(settings, System.err).run();
+        LoadSettings settings = options.settings();
+        LoadReport report;
+        if (xdsAddress == null) {
+            report = new LoadRun(settings, System.err).run();
+        } else {
+            if (kubeconfig == null || serverPid <= 0) {
+                System.err.println("--xds-address needs --kubeconfig and --server-pid");
+                return 2;
+            }
+            HostAndPort address = HostAndPort.fromString(xdsAddress);
+            ServerProcess server = new ServerProcess(serverPid, serverRuntime, serverMonitoring);
+            try (KubernetesClient client = new KubernetesClientBuilder()
+                    .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build()) {
+                report = new ExternalRun(settings, new ExternalTarget(serverName, address.getHost(),
+                        address.getPort(), client, server), System.err).run();
+            }
+        }
         System.out.println(report.table());
         System.out.println(report.json());
         if (json != null) {

@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One load run, phase after phase, all in this process: the mesh is written to an embedded API server,
@@ -104,13 +105,13 @@ public final class LoadRun {
 
             say("endpoint churn: %.1f changes/s for %s%n", settings.churnPerSecond(), settings.churnDuration());
             churn = EndpointChurn.run(shape, writer, fleet, tracker, settings.churnPerSecond(),
-                    settings.churnDuration(), settings.seed(), settings.timeout());
+                    settings.churnDuration(), settings.seed(), settings.timeout(), ServerSide.inProcess(istiod));
             say("  %d changes, %d reached every affected proxy, p99 %.0f ms%n", churn.changes(),
                     churn.measured(), millis(churn.latency().p99()));
 
             say("config change: %d edits of the VirtualService every proxy uses%n", settings.configChanges());
-            config = ConfigChange.run(shape, settings.mode(), writer, fleet, tracker, new PushClock(istiod),
-                    settings.configChanges(), settings.timeout());
+            config = ConfigChange.run(shape, settings.mode(), writer, fleet, tracker, Optional.of(new PushClock(istiod)),
+                    ServerSide.inProcess(istiod), settings.configChanges(), settings.timeout());
             say("  all ACKed after %s%n", config.nanos().stream().map(n -> String.format("%.2f s", seconds(n))).toList());
             fleet.disconnectAll();
         }
@@ -151,7 +152,7 @@ public final class LoadRun {
     }
 
     private ConnectStorm.Result storm(ProxyFleet fleet, IstiodServer istiod) throws InterruptedException {
-        ConnectStorm.Result storm = ConnectStorm.run(fleet, istiod, settings.timeout());
+        ConnectStorm.Result storm = ConnectStorm.run(fleet, ServerSide.inProcess(istiod), settings.timeout());
         say("  %,d converged in %.2f s; istiod: %,d connections, %,d in sync%n", storm.converged(),
                 seconds(storm.nanos()), storm.serverConnections(), storm.serverInSync());
         return storm;

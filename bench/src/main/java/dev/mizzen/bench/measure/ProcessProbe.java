@@ -35,8 +35,13 @@ public final class ProcessProbe {
 
     /** VmRSS from /proc/self/status, in bytes; -1 where there is no /proc. */
     public static long rssBytes() {
+        return rssBytes(Path.of("/proc/self/status"));
+    }
+
+    /** VmRSS from a /proc/PID/status file, in bytes; -1 where it cannot be read. */
+    static long rssBytes(Path status) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(status)) {
                 if (line.startsWith("VmRSS:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
@@ -68,10 +73,20 @@ public final class ProcessProbe {
             return processNanos - loadToolNanos - apiServerNanos;
         }
 
+        /** CPU of a server in another process beside this process's own (all of it the load tool's). */
+        public static Cpu ofOtherProcess(long serverNanos, long toolNanos) {
+            return new Cpu(serverNanos + toolNanos, toolNanos, 0);
+        }
+
         public Cpu minus(Cpu earlier) {
             return new Cpu(processNanos - earlier.processNanos, loadToolNanos - earlier.loadToolNanos,
                     apiServerNanos - earlier.apiServerNanos);
         }
+    }
+
+    /** This process's CPU time so far, in nanoseconds. */
+    public static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     public static Cpu cpu() {

@@ -53,9 +53,13 @@ public record MeshShape(int services, int endpoints, int namespaces, int service
         return serviceName(service) + "." + serviceNamespace(service) + ".svc." + DOMAIN_SUFFIX;
     }
 
-    /** The {@code xds:///} authority a client uses for the service, {@code svc-7.ns-7:8080}. */
+    /**
+     * The {@code xds:///} authority a client uses for the service, the fully qualified
+     * {@code svc-7.ns-7.svc.cluster.local:8080}: Istio's istiod expands a short name only within the client's own
+     * namespace (grpcgen's tryFindFQDN), and the clients here call services of every namespace.
+     */
     public String listenerName(int service) {
-        return serviceName(service) + "." + serviceNamespace(service) + ":" + PORT;
+        return host(service) + ":" + PORT;
     }
 
     /** The RDS name istiod gives the service's route config. */

@@ -4,6 +4,8 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.galley.config.KubeConfigStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -27,6 +29,7 @@ import java.util.function.IntFunction;
 public final class MeshWriter {
     private static final int WRITERS = 4;
 
+    private final boolean realCluster;
     private final KubernetesClient client;
     private final MeshShape shape;
     private final MeshObjects objects;
@@ -35,6 +38,20 @@ public final class MeshWriter {
     private int changes;
 
     public MeshWriter(KubernetesClient client, MeshShape shape) {
+        this(client, shape, false);
+    }
+
+    /**
+     * A writer for a real API server (kube-apiserver): it creates the namespaces and the service accounts the
+     * pods name, which its admission insists on, and lets it allocate the cluster IPs (the shape's first one
+     * is the {@code kubernetes} Service's there).
+     */
+    public static MeshWriter forCluster(KubernetesClient client, MeshShape shape) {
+        return new MeshWriter(client, shape, true);
+    }
+
+    private MeshWriter(KubernetesClient client, MeshShape shape, boolean realCluster) {
+        this.realCluster = realCluster;
         this.client = client;
         this.shape = shape;
         this.objects = new MeshObjects(shape);
@@ -54,7 +71,14 @@ public final class MeshWriter {
                 new ThreadFactoryBuilder().setNameFormat("bench-writer").build());
         AtomicInteger created = new AtomicInteger();
         try {
-            run(pool, shape.services(), s -> () -> create(objects.service(s), created));
+            if (realCluster) {
+                run(pool, shape.namespaces(), n -> () -> create(new NamespaceBuilder().withNewMetadata()
+                        .withName(shape.namespaceName(n)).endMetadata().build(), created));
+                run(pool, shape.services(), s -> () -> create(new ServiceAccountBuilder().withNewMetadata()
+                        .withName(shape.serviceName(s)).withNamespace(shape.serviceNamespace(s)).endMetadata().build(),
+                        created));
+            }
+            run(pool, shape.services(), s -> () -> create(service(s), created));
             run(pool, shape.services() * shape.endpoints(),
                     i -> () -> create(objects.pod(i / shape.endpoints(), i % shape.endpoints()), created));
             run(pool, shape.services(), s -> () -> create(objects.endpointSlice(s, addresses.get(s)), created));
@@ -80,6 +104,14 @@ public final class MeshWriter {
             createIstio(ConfigKind.SIDECAR, objects.namespaceSidecar(shape.namespaceName(n)), created);
         }
         return created.get();
+    }
+
+    private io.fabric8.kubernetes.api.model.Service service(int s) {
+        var service = objects.service(s);
+        if (realCluster) {
+            service.getSpec().setClusterIP(null);
+        }
+        return service;
     }
 
     private static void run(ExecutorService pool, int count, IntFunction<Runnable> task) throws InterruptedException {

@@ -30,7 +30,7 @@ import static dev.mizzen.bench.proxy.ResourceReader.problem;
  * name route configs, an EDS cluster names its endpoint set), and rejects a few things Envoy rejects at load:
  * a resource without a name; a listener without an address, a filter without typed config, an HTTP
  * connection manager without routes, with RDS not over ADS or whose last HTTP filter is not the router, a
- * TCP proxy without a cluster; an EDS cluster whose endpoints do not come over ADS, a DNS or static cluster
+ * TCP proxy without a cluster; an EDS cluster whose endpoints do not come over ADS, a logical DNS cluster
  * without endpoints, an original-destination cluster not balanced by the cluster; a route config with a
  * virtual host name or a domain twice, or a route without a path match. Envoy's proto constraints are
  * checked by pilot's tests, not here.
@@ -103,7 +103,11 @@ public final class EnvoyResourceReader implements ResourceReader {
                 String service = cluster.getEdsClusterConfig().getServiceName();
                 return new ResourceInfo(name, Map.of(TypeUrls.ENDPOINT, Set.of(service.isEmpty() ? name : service)), "");
             }
-            case STATIC, STRICT_DNS, LOGICAL_DNS -> {
+            case STATIC, STRICT_DNS -> {
+                // without endpoints is fine: Istio's BlackHoleCluster is a STATIC cluster with no load assignment
+            }
+            case LOGICAL_DNS -> {
+                // Envoy insists on exactly one host for a logical DNS cluster
                 if (!cluster.hasLoadAssignment()) {
                     return problem(name, "cluster " + name + " of type " + cluster.getType() + " without endpoints");
                 }

@@ -18,6 +18,9 @@ public interface ProxyEvents {
     /** The proxy rejected a response: never expected of istiod. */
     void onNack(SimulatedProxy proxy, String typeUrl, String reason);
 
+    /** The server refused the new stream (it paces new streams); the proxy connects again after a backoff. */
+    void onRefused(SimulatedProxy proxy);
+
     /** The stream failed or the server closed it. */
     void onStreamError(SimulatedProxy proxy, Throwable error);
 }

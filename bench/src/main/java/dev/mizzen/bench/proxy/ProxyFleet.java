@@ -38,6 +38,7 @@ public final class ProxyFleet implements ProxyEvents {
     private final AtomicLong ackedBytes = new AtomicLong();
     private final AtomicInteger nacks = new AtomicInteger();
     private final AtomicInteger streamErrors = new AtomicInteger();
+    private final AtomicInteger refused = new AtomicInteger();
     private final ConcurrentLinkedQueue<String> reasons = new ConcurrentLinkedQueue<>();
 
     private ProxyFleet(int size, ClientTransport transport, AckListener acks) {
@@ -182,6 +183,16 @@ public final class ProxyFleet implements ProxyEvents {
     public void onNack(SimulatedProxy proxy, String typeUrl, String reason) {
         nacks.incrementAndGet();
         keep(proxy.nodeId() + " NACKed " + typeUrl + ": " + reason);
+    }
+
+    @Override
+    public void onRefused(SimulatedProxy proxy) {
+        refused.incrementAndGet();
+    }
+
+    /** Streams the server refused and the proxies opened again. */
+    public int refused() {
+        return refused.get();
     }
 
     @Override

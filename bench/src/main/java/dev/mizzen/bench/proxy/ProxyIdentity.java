@@ -11,10 +11,13 @@ import java.util.TreeMap;
 /**
  * The xDS node a simulated proxy presents, as Istio's agent writes it: id
  * {@code sidecar~<ip>~<pod>.<ns>~<ns>.svc.cluster.local} and metadata NAMESPACE, LABELS, SERVICE_ACCOUNT,
- * INSTANCE_IPS, and GENERATOR for proxyless clients. Replicas of one workload carry equal labels, so istiod
+ * INSTANCE_IPS, ISTIO_VERSION, and GENERATOR for proxyless clients. Replicas of one workload carry equal labels, so istiod
  * groups them.
  */
 public final class ProxyIdentity {
+    /** The agent version the proxies claim: Istio's istiod warns about and may mistreat proxies that claim none. */
+    static final String ISTIO_VERSION = "1.31.0";
+
     private ProxyIdentity() {
     }
 
@@ -45,7 +48,8 @@ public final class ProxyIdentity {
                 .putFields("NAMESPACE", string(namespace))
                 .putFields("LABELS", Value.newBuilder().setStructValue(labelStruct).build())
                 .putFields("SERVICE_ACCOUNT", string(app))
-                .putFields("INSTANCE_IPS", string(ip));
+                .putFields("INSTANCE_IPS", string(ip))
+                .putFields("ISTIO_VERSION", string(ISTIO_VERSION));
         if (!generator.isEmpty()) {
             metadata.putFields("GENERATOR", string(generator));
         }

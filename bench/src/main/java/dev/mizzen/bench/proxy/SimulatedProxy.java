@@ -36,6 +36,11 @@ public final class SimulatedProxy implements ClientResponseObserver<DiscoveryReq
     private final Map<String, TypeState> types = new LinkedHashMap<>();
     private volatile Map<String, Subscription> published = Map.of();
     private ClientCallStreamObserver<DiscoveryRequest> requests;
+    private static final int MAX_RETRIES = 20;
+    /** Backoff before connecting again after a refusal: this plus up to as much again, at random. */
+    private static final java.time.Duration RETRY_BASE = java.time.Duration.ofMillis(500);
+    private AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub;
+    private int retries;
     private boolean nodeSent;
     private boolean everConverged;
     private boolean closed;
@@ -70,11 +75,44 @@ public final class SimulatedProxy implements ClientResponseObserver<DiscoveryReq
 
     /** Opens the stream and sends the first subscriptions. */
     public void start(AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub) {
+        this.stub = stub;
+        open();
+    }
+
+    private void open() {
         stub.streamAggregatedResources(this);
         synchronized (this) {
             policy.initial().forEach(this::subscribe);
             publish();
         }
+    }
+
+    /**
+     * A server that paces new streams refuses the excess with RESOURCE_EXHAUSTED (Istio's
+     * PILOT_MAX_REQUESTS_PER_SECOND, Mizzen's --xds-new-streams-per-second); Envoy and gRPC's xDS client then
+     * connect again after a backoff, and so does a proxy here that has not converged yet.
+     */
+    private boolean retryRefusal(Throwable t) {
+        if (everConverged || retries >= MAX_RETRIES
+                || io.grpc.Status.fromThrowable(t).getCode() != io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+            return false;
+        }
+        retries++;
+        types.clear();
+        published = Map.of();
+        nodeSent = false;
+        long backoff = RETRY_BASE.toMillis() + java.util.concurrent.ThreadLocalRandom.current()
+                .nextLong(RETRY_BASE.toMillis());
+        java.util.concurrent.CompletableFuture.delayedExecutor(backoff, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .execute(() -> {
+                    synchronized (this) {
+                        if (closed) {
+                            return;
+                        }
+                    }
+                    open();
+                });
+        return true;
     }
 
     @Override
@@ -230,6 +268,10 @@ public final class SimulatedProxy implements ClientResponseObserver<DiscoveryReq
     public void onError(Throwable t) {
         synchronized (this) {
             if (closed) {
+                return;
+            }
+            if (retryRefusal(t)) {
+                events.onRefused(this);
                 return;
             }
             closed = true;

@@ -1,0 +1,69 @@
+package dev.mizzen.bench.measure;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A server running in another process, measured from outside as the kernel sees it: CPU time from
+ * {@code /proc/PID/stat} (user + system, all threads, its GC and JIT or Go runtime included), resident set
+ * from {@code /proc/PID/status}, and the live heap its runtime reports after a collection.
+ *
+ * <p>Threading: stateless apart from final fields; call from any thread.
+ */
+public final class ServerProcess {
+    /** Clock ticks per second of /proc's CPU figures: USER_HZ, 100 on every Linux architecture Java runs on. */
+    private static final long USER_HZ = 100;
+    /** utime and stime: fields 14 and 15 of /proc/PID/stat, counted from the state field (3) after the name. */
+    private static final int UTIME_AFTER_NAME = 11;
+
+    private final long pid;
+    private final ServerRuntime runtime;
+    private final URI monitoring;
+
+    public ServerProcess(long pid, ServerRuntime runtime, URI monitoring) {
+        this.pid = pid;
+        this.runtime = runtime;
+        this.monitoring = monitoring;
+    }
+
+    public long pid() {
+        return pid;
+    }
+
+    public ServerRuntime runtime() {
+        return runtime;
+    }
+
+    /** CPU time the process used so far, in nanoseconds. */
+    public long cpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the name (field 2) is in parentheses and may hold spaces: count fields after its closing one
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[UTIME_AFTER_NAME]) + Long.parseLong(fields[UTIME_AFTER_NAME + 1]);
+            return ticks * (1_000_000_000L / USER_HZ);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read the CPU time of process " + pid + " (has it exited?)", e);
+        }
+    }
+
+    /** Resident set size in bytes; -1 where it cannot be read. */
+    public long rssBytes() {
+        return ProcessProbe.rssBytes(Path.of("/proc", Long.toString(pid), "status"));
+    }
+
+    /** Live heap after a full collection, in bytes; -1 where it cannot be read. */
+    public long heapAfterGc() throws InterruptedException {
+        try {
+            return runtime.heapAfterGc(pid, monitoring);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    public boolean alive() {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+}
