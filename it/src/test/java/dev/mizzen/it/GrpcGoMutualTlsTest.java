@@ -2,9 +2,9 @@ package dev.mizzen.it;
 
 import dev.mizzen.api.config.ConfigKey;
 import dev.mizzen.api.config.ConfigKind;
-import dev.mizzen.citadel.pki.Pem;
 import dev.mizzen.demo.BookinfoRpc;
 import dev.mizzen.demo.Convergence;
+import dev.mizzen.demo.testing.TestTlsXdsCredentialsProvider;
 import dev.mizzen.istiod.IstiodServer;
 import dev.mizzen.istiod.local.LocalApiServer;
 import dev.mizzen.istiod.local.ManifestApplier;
@@ -20,16 +20,18 @@ import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.NameResolverRegistry;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
+import io.grpc.xds.XdsChannelCredentials;
+import io.grpc.xds.XdsNameResolverProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -45,10 +47,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Proxyless mTLS and authorization as grpc-go enforces them: a grpc-go xDS server ({@code xds.NewGRPCServer},
- * through {@code grpcgo -serve}) and a grpc-go xDS client, both configured by istiod over its authenticated port
+ * through {@code grpcgo -serve}) called by a grpc-go and a grpc-java xDS client, all configured by istiod over its authenticated port
  * and holding certificates from istiod's CA that grpc-go's {@code file_watcher} certificate providers read, as
  * Istio's agent writes them. Under DestinationRule ISTIO_MUTUAL and PeerAuthentication STRICT the server sees
- * the client's SPIFFE identity; grpc-go's RBAC filter then applies AuthorizationPolicy DENY and ALLOW; a
+ * each client's SPIFFE identity; grpc-go's RBAC filter then applies AuthorizationPolicy DENY and ALLOW; a
  * plaintext client is refused; and neither workload rejects anything istiod sends. The grpc-java counterpart is
  * the demo's ProxylessAuthorizationTest.
  */
@@ -58,6 +60,11 @@ class GrpcGoMutualTlsTest {
     private static final String HOST = "echo.default.svc.cluster.local";
     private static final int SERVICE_PORT = 7070;
     private static final String CLIENT_ID = "spiffe://cluster.local/ns/default/sa/client";
+
+    /** A proxyless client, whichever library it is built with. */
+    private interface Client {
+        Map<String, Integer> tally(String target, int calls);
+    }
 
     @Test
     void theServerSeesTheClientsIdentityAndEnforcesAuthorizationPolicy(@TempDir Path dir) throws Exception {
@@ -79,17 +86,25 @@ class GrpcGoMutualTlsTest {
                     """.formatted(HOST));
             String stamp = String.valueOf(System.currentTimeMillis());
             try (GrpcGoServer server = GrpcGoServer.start("127.0.0.1:" + serverPort,
-                         bootstrap(istiod, dir.resolve("echo"), "echo-1", "127.0.0.1", "echo", true),
+                         bootstrap(istiod, dir.resolve("echo"), "echo-1", "127.0.0.1", "echo", true, false),
                          logDir().resolve("grpcgo-server-" + stamp + ".log"));
                  GrpcGoClient client = GrpcGoClient.start(
-                         bootstrap(istiod, dir.resolve("client"), "client-1", "127.0.0.2", "client", false),
-                         logDir().resolve("grpcgo-client-" + stamp + ".log"))) {
+                         bootstrap(istiod, dir.resolve("client"), "client-1", "127.0.0.2", "client", false, false),
+                         logDir().resolve("grpcgo-client-" + stamp + ".log"));
+                 GrpcJavaClient java = new GrpcJavaClient(
+                         bootstrap(istiod, dir.resolve("client-java"), "client-java-1", "127.0.0.3", "client", false, true))) {
                 await().atMost(TIMEOUT).until(() -> server.mode().equals("SERVING"));
                 String target = HOST + ":" + SERVICE_PORT;
+                // both clients run as service account "client": one principal for the policies below
+                Map<String, Client> clients = new LinkedHashMap<>();
+                clients.put("grpc-go", (t, n) -> client.tally(t, Map.of(), n));
+                clients.put("grpc-java", java::tally);
 
                 // mTLS: the server authenticated the client's workload certificate
-                await().atMost(TIMEOUT).ignoreExceptions().until(() ->
-                        client.tally(target, Map.of(), 5).equals(Map.of("echo " + CLIENT_ID, 5)));
+                for (var c : clients.entrySet()) {
+                    await().atMost(TIMEOUT).ignoreExceptions().until(() ->
+                            c.getValue().tally(target, 5).equals(Map.of("echo " + CLIENT_ID, 5)));
+                }
 
                 // STRICT: a plaintext client (grpc-java, no xDS) is refused at the handshake
                 ManagedChannel plaintext = Grpc.newChannelBuilderForAddress("127.0.0.1", serverPort,
@@ -110,22 +125,28 @@ class GrpcGoMutualTlsTest {
                           rules: [{from: [{source: {principals: ["%s"]}}]}]
                         """;
                 apply(istiod, applier, policy.formatted("DENY", "cluster.local/ns/default/sa/client"));
-                await().atMost(TIMEOUT).until(() ->
-                        client.tally(target, Map.of(), 5).equals(Map.of("error:PERMISSION_DENIED", 5)));
+                for (var c : clients.entrySet()) {
+                    await().atMost(TIMEOUT).until(() ->
+                            c.getValue().tally(target, 5).equals(Map.of("error:PERMISSION_DENIED", 5)));
+                }
 
+                // apply() waited for the server's ACK: refused now for not being allowed
                 apply(istiod, applier, policy.formatted("ALLOW", "cluster.local/ns/default/sa/someone-else"));
-                // still refused, now for not being allowed: assert it after a success-free sample as well
-                assertThat(client.tally(target, Map.of(), 5)).isEqualTo(Map.of("error:PERMISSION_DENIED", 5));
+                for (var c : clients.entrySet()) {
+                    assertThat(c.getValue().tally(target, 5)).as(c.getKey()).isEqualTo(Map.of("error:PERMISSION_DENIED", 5));
+                }
 
                 apply(istiod, applier, policy.formatted("ALLOW", "cluster.local/ns/default/sa/client"));
-                await().atMost(TIMEOUT).until(() ->
-                        client.tally(target, Map.of(), 5).equals(Map.of("echo " + CLIENT_ID, 5)));
+                for (var c : clients.entrySet()) {
+                    await().atMost(TIMEOUT).until(() ->
+                            c.getValue().tally(target, 5).equals(Map.of("echo " + CLIENT_ID, 5)));
+                }
                 assertThat(server.mode()).isEqualTo("SERVING");
 
                 List<ConnectionStatus> streams = istiod.ads().status();
                 LOG.info("{} xDS streams, NACKs per stream: {}", streams.size(),
                         streams.stream().map(s -> s.connectionId() + "=" + s.nacks()).toList());
-                assertThat(streams).extracting(s -> s.proxy().podName()).contains("echo-1", "client-1");
+                assertThat(streams).extracting(s -> s.proxy().podName()).contains("echo-1", "client-1", "client-java-1");
                 for (ConnectionStatus s : streams) {
                     assertThat(s.nacks()).as("NACKs from " + s.connectionId() + ": " + s.types()).isZero();
                     s.types().values().forEach(t -> assertThat(t.lastError()).as(s.connectionId() + " " + t.typeUrl()).isEmpty());
@@ -134,21 +155,54 @@ class GrpcGoMutualTlsTest {
         }
     }
 
+    /** A grpc-java xDS client with xDS credentials (the TLS istiod sends for the cluster) and its own bootstrap. */
+    private static final class GrpcJavaClient implements AutoCloseable {
+        private static final java.util.concurrent.atomic.AtomicInteger SCHEMES = new java.util.concurrent.atomic.AtomicInteger();
+        private final String scheme = "mizzen-grpcgo-mtls-" + SCHEMES.incrementAndGet();
+        private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+
+        GrpcJavaClient(Map<String, Object> bootstrap) {
+            NameResolverRegistry.getDefaultRegistry().register(XdsNameResolverProvider.createForTest(scheme, bootstrap));
+        }
+
+        Map<String, Integer> tally(String target, int calls) {
+            ManagedChannel channel = channels.computeIfAbsent(target, t -> Grpc.newChannelBuilder(scheme + ":///" + t,
+                    XdsChannelCredentials.create(InsecureChannelCredentials.create())).build());
+            Map<String, Integer> counts = new TreeMap<>();
+            for (int i = 0; i < calls; i++) {
+                try {
+                    counts.merge(ClientCalls.blockingUnaryCall(channel, BookinfoRpc.CALL,
+                            CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), "hello"), 1, Integer::sum);
+                } catch (StatusRuntimeException e) {
+                    counts.merge("error:" + e.getStatus().getCode(), 1, Integer::sum);
+                }
+            }
+            return counts;
+        }
+
+        @Override
+        public void close() {
+            channels.values().forEach(ManagedChannel::shutdownNow);
+        }
+    }
+
     /**
-     * The bootstrap Istio's agent writes for a proxyless workload, as grpc-go reads it: istiod's authenticated
-     * port with the workload certificate (channel_creds {@code tls} with the files, gRFC A65), the node as the
-     * agent describes it, the certificates as the {@code default} file_watcher provider, and (for a server) the
-     * name template of its inbound listeners.
+     * The bootstrap Istio's agent writes for a proxyless workload: istiod's authenticated port with the workload
+     * certificate, the node as the agent describes it, the certificates as the {@code default} file_watcher
+     * provider, and (for a server) the name template of its inbound listeners. The workload certificate for
+     * istiod's port is the one difference between the libraries: grpc-go's channel_creds {@code tls} reads the
+     * files (gRFC A65), grpc-java's ignores its config, so a grpc-java client names the test provider that
+     * reads them.
      */
     private static Map<String, Object> bootstrap(IstiodServer istiod, Path dir, String pod, String ip,
-                                                 String serviceAccount, boolean server) throws Exception {
+                                                 String serviceAccount, boolean server, boolean grpcJava) throws Exception {
         WorkloadCertificate workload = WorkloadCertificate.issue(istiod, "default", serviceAccount);
-        Files.createDirectories(dir);
-        Path cert = Files.writeString(dir.resolve("cert-chain.pem"), Pem.encode(workload.certificate().tlsChain()));
-        Path key = Files.writeString(dir.resolve("key.pem"), Pem.encode(workload.keys().getPrivate()));
-        Path roots = Files.writeString(dir.resolve("root-cert.pem"), workload.rootsPem());
-        Map<String, Object> files = Map.of("certificate_file", cert.toString(), "private_key_file", key.toString(),
-                "ca_certificate_file", roots.toString());
+        Map<String, Object> credentials = TestTlsXdsCredentialsProvider.bootstrapCredentials(workload, dir);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> files = (Map<String, Object>) credentials.get("config");
+        if (!grpcJava) {
+            credentials = Map.of("type", "tls", "config", files);
+        }
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("GENERATOR", "grpc");
         metadata.put("NAMESPACE", "default");
@@ -157,7 +211,7 @@ class GrpcGoMutualTlsTest {
         metadata.put("LABELS", new TreeMap<>(Map.of("app", serviceAccount)));
         Map<String, Object> bootstrap = new LinkedHashMap<>();
         bootstrap.put("xds_servers", List.of(Map.of("server_uri", "localhost:" + istiod.secureXdsPort(),
-                "channel_creds", List.of(Map.of("type", "tls", "config", files)),
+                "channel_creds", List.of(credentials),
                 "server_features", List.of("xds_v3"))));
         bootstrap.put("node", Map.of("id", "sidecar~" + ip + "~" + pod + ".default~default.svc.cluster.local",
                 "metadata", metadata, "locality", Map.of()));
