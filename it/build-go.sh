@@ -4,7 +4,7 @@
 #   istio-tools   Istio's pilot-agent, istioctl and pilot-discovery in one binary, from ./istio,
 #                 with symlinks named after each of them
 #   xdscheck      Istio's xDS simulation and validations over what an istiod serves, from ./istio/cmd/xdscheck
-#   grpcgo        a proxyless grpc-go (xDS) client, from ./istio/cmd/grpcgo
+#   grpcgo        a proxyless grpc-go (xDS) client, or with -serve an xDS server, from ./istio/cmd/grpcgo
 # into the directory given as the first argument (default: target/go-bin beside this script).
 #
 # It uses the normal Go module and build caches, so a second run only relinks what changed; a binary
