@@ -1,7 +1,7 @@
-// Command grpcgo is a proxyless gRPC client (or, with -serve, server) built with grpc-go's xDS support (google.golang.org/grpc/xds, the
-// version Istio's go.mod pins), for tests that hold it beside grpc-java against the same istiod. It reads its xDS
-// bootstrap as every grpc-go program does (GRPC_XDS_BOOTSTRAP or GRPC_XDS_BOOTSTRAP_CONFIG) and then one JSON
-// request per line on stdin, answering each with one JSON line on stdout:
+// Command grpcgo is a proxyless gRPC client (or, with -serve, server) built with grpc-go's xDS support
+// (google.golang.org/grpc/xds, the version Istio's go.mod pins), for tests that hold it beside grpc-java against
+// the same istiod. It reads its xDS bootstrap as every grpc-go program does (GRPC_XDS_BOOTSTRAP or
+// GRPC_XDS_BOOTSTRAP_CONFIG) and then one JSON request per line on stdin, answering each with one JSON line on stdout:
 //
 //	{"target":"xds:///reviews:9080","headers":{"end-user":"jason"},"calls":20}
 //	{"tally":{"reviews v2":20}}
