@@ -4,7 +4,7 @@
 #   istio-tools   Istio's pilot-agent, istioctl and pilot-discovery in one binary, from ./istio,
 #                 with symlinks named after each of them
 #   xdscheck      Istio's xDS simulation and validations over what an istiod serves, from ./istio/cmd/xdscheck
-#   grpcgo        a proxyless grpc-go (xDS) client, from ./istio/cmd/grpcgo
+#   grpcgo        a proxyless grpc-go (xDS) client, or with -serve an xDS server, from ./istio/cmd/grpcgo
 #   helm          Helm's own command (helm.sh/helm/v3, a tool of ./helm), to render install/kubernetes/helm
 # into the directory given as the first argument (default: target/go-bin beside this script).
 #

@@ -1,7 +1,7 @@
-// Command grpcgo is a proxyless gRPC client built with grpc-go's xDS support (google.golang.org/grpc/xds, the
-// version Istio's go.mod pins), for tests that hold it beside grpc-java against the same istiod. It reads its xDS
-// bootstrap as every grpc-go program does (GRPC_XDS_BOOTSTRAP or GRPC_XDS_BOOTSTRAP_CONFIG) and then one JSON
-// request per line on stdin, answering each with one JSON line on stdout:
+// Command grpcgo is a proxyless gRPC client (or, with -serve, server) built with grpc-go's xDS support
+// (google.golang.org/grpc/xds, the version Istio's go.mod pins), for tests that hold it beside grpc-java against
+// the same istiod. It reads its xDS bootstrap as every grpc-go program does (GRPC_XDS_BOOTSTRAP or
+// GRPC_XDS_BOOTSTRAP_CONFIG) and then one JSON request per line on stdin, answering each with one JSON line on stdout:
 //
 //	{"target":"xds:///reviews:9080","headers":{"end-user":"jason"},"calls":20}
 //	{"tally":{"reviews v2":20}}
@@ -9,12 +9,18 @@
 // Each call is the unary RPC /mizzen.demo.Bookinfo/Call of the demo's stand-in workloads: a UTF-8 string in,
 // the answering workload's "<app> <version>" out (no generated code: the bytes are the string). A failed call
 // counts under "error:<code>". Logs (grpc-go's, with GRPC_GO_LOG_SEVERITY_LEVEL) go to stderr.
+//
+// The client uses grpc-go's xDS transport credentials (plaintext as fallback): the TLS istiod sends for a
+// cluster (ISTIO_MUTUAL) is made from the bootstrap's certificate_providers, as with every proxyless client.
+//
+// With -serve ADDRESS (e.g. 127.0.0.1:7070) it is instead a proxyless server (see server.go).
 package main
 
 import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -25,6 +31,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	xdscreds "google.golang.org/grpc/credentials/xds"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	_ "google.golang.org/grpc/xds" // registers the xds:/// resolver and the xDS balancers
@@ -83,7 +90,11 @@ func (c *clients) conn(target string) (*grpc.ClientConn, error) {
 	if cc, ok := c.conns[target]; ok {
 		return cc, nil
 	}
-	cc, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()),
+	creds, err := xdscreds.NewClientCredentials(xdscreds.ClientOptions{FallbackCreds: insecure.NewCredentials()})
+	if err != nil {
+		return nil, err
+	}
+	cc, err := grpc.NewClient(target, grpc.WithTransportCredentials(creds),
 		grpc.WithDefaultCallOptions(grpc.ForceCodec(rawCodec{})))
 	if err != nil {
 		return nil, err
@@ -122,6 +133,15 @@ func (c *clients) tally(req request) answer {
 }
 
 func main() {
+	serve := flag.String("serve", "", "serve the echo service as an xDS server on this address (host:port) instead")
+	flag.Parse()
+	if *serve != "" {
+		if err := runServer(*serve); err != nil {
+			fmt.Fprintln(os.Stderr, "grpcgo:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	c := &clients{conns: map[string]*grpc.ClientConn{}}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 4096), maxRequestBytes)

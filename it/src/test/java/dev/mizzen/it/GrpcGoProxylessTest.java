@@ -64,7 +64,7 @@ class GrpcGoProxylessTest {
             // no routing rules: round robin over every reviews pod
             await().atMost(TIMEOUT).until(() -> pods.serving() == 6);
             for (var c : clients.entrySet()) {
-                await().atMost(TIMEOUT).ignoreExceptions().until(() ->
+                await(c.getKey() + " reaches every reviews pod").atMost(TIMEOUT).ignoreExceptions().until(() ->
                         c.getValue().tally(REVIEWS, Map.of(), 30).keySet().equals(allReviews));
                 assertThat(c.getValue().tally("ratings:9080", Map.of(), 5)).as(c.getKey())
                         .containsExactly(Map.entry("ratings v1", 5));
