@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -37,8 +38,9 @@ import java.util.stream.Collectors;
  * counted by level in the gauge {@code istiod_analysis_messages}.
  *
  * <p>Concurrency: {@link #requestAnalysis()} is called on the push thread and only flags work; one daemon thread
- * runs analyses, at most one queued behind the one running (later requests coalesce into it), so a burst of
- * pushes costs at most two analyses and never delays a push. The thread is the only writer of {@code latest},
+ * runs analyses, at most one queued behind the one running (later requests coalesce into it), started no sooner
+ * than Istio's analysis interval after the previous one ({@link AnalysisPace}), so pushes cost at most one
+ * analysis per interval and never wait for one. The thread is the only writer of {@code latest},
  * a volatile immutable list that readers (the monitoring server's threads) read whole.
  */
 public final class LiveAnalysis implements AutoCloseable {
@@ -50,13 +52,21 @@ public final class LiveAnalysis implements AutoCloseable {
     private final SharedIndexInformer<Namespace> namespaces;
     private final MeshOptions mesh;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
             new ThreadFactoryBuilder().setNameFormat("live-analysis").setDaemon(true).build());
+    private final AnalysisPace pace;
     private final AtomicBoolean queued = new AtomicBoolean();
     private volatile List<DiagMessage> latest = List.of();
 
     /** Registers its informers: call before the informers start. */
     public LiveAnalysis(KubeInformers informers, ConfigStore configs, MeshOptions mesh, MeterRegistry meters) {
+        this(informers, configs, mesh, meters, AnalysisPace.ISTIO_INTERVAL);
+    }
+
+    /** With another interval between analyses: tests. */
+    LiveAnalysis(KubeInformers informers, ConfigStore configs, MeshOptions mesh, MeterRegistry meters,
+                 java.time.Duration interval) {
+        this.pace = new AnalysisPace(interval);
         this.configs = configs;
         this.services = informers.of(Service.class);
         this.pods = informers.of(Pod.class);
@@ -72,14 +82,21 @@ public final class LiveAnalysis implements AutoCloseable {
     /** Asks for an analysis of the current state; returns at once. */
     public void requestAnalysis() {
         if (queued.compareAndSet(false, true)) {
-            worker.execute(() -> {
+            long delay;
+            synchronized (pace) {
+                delay = pace.delayNanos(System.nanoTime());
+            }
+            worker.schedule(() -> {
                 queued.set(false);
+                synchronized (pace) {
+                    pace.started(System.nanoTime());
+                }
                 try {
                     latest = analyzeNow();
                 } catch (RuntimeException e) {
                     LOG.warn("live analysis failed: {}", e.toString());
                 }
-            });
+            }, delay, TimeUnit.NANOSECONDS);
         }
     }
 

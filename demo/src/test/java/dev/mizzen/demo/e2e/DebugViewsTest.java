@@ -127,6 +127,33 @@ class DebugViewsTest {
         }
     }
 
+    /**
+     * Live analysis: a VirtualService bound to a Gateway nobody defined shows up on /debug/analyze as istioctl
+     * would print it, and in the gauge; analyses run at most once per interval (10 s), so this waits for the next.
+     */
+    @Test
+    void liveAnalysisReportsAReferenceToAMissingGateway() throws Exception {
+        try (MeshFixture mesh = MeshFixture.start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(mesh, "/debug/analyze").statusCode() == 200);
+            assertThat(get(mesh, "/debug/analyze").body()).doesNotContain("IST0101");
+            mesh.applyOnly("""
+                    apiVersion: networking.istio.io/v1
+                    kind: VirtualService
+                    metadata: {name: ratings-edge, namespace: default}
+                    spec:
+                      hosts: [ratings.example.com]
+                      gateways: [no-such-gateway]
+                      http:
+                      - route:
+                        - destination: {host: ratings}
+                    """);
+            await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(get(mesh, "/debug/analyze").body())
+                    .contains("Error [IST0101] (VirtualService default/ratings-edge)")
+                    .contains("no-such-gateway"));
+            assertThat(get(mesh, "/metrics").body()).containsPattern("istiod_analysis_messages\\{level=\"Error\"} [1-9]");
+        }
+    }
+
     private HttpResponse<String> get(MeshFixture mesh, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mesh.istiod().monitoringPort() + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
