@@ -1,4 +1,4 @@
-package dev.mizzen.pilot.testing.pgv;
+package dev.mizzen.pilot.networking.pgv;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;

@@ -1,4 +1,4 @@
-package dev.mizzen.pilot.testing.pgv;
+package dev.mizzen.pilot.networking.pgv;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

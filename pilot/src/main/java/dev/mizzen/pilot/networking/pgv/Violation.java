@@ -1,4 +1,4 @@
-package dev.mizzen.pilot.testing.pgv;
+package dev.mizzen.pilot.networking.pgv;
 
 /** One broken protoc-gen-validate rule: where (field path from the root resource) and what. */
 public record Violation(String path, String message) {
