@@ -131,7 +131,7 @@ public final class IstiodServer implements AutoCloseable {
         });
 
         XdsGenerator grpc = new GrpcGenerator();
-        XdsGenerator envoy = new EnvoyGenerator();
+        XdsGenerator envoy = new EnvoyGenerator(meters);
         ExecutorService reviews = boundedExecutor("mizzen-secret-access-review", 2, 1_000);
         parts.add(reviews::shutdownNow);
         XdsAccess access = new XdsAccess(citadel.authenticator(), new KubeSecretAccessReview(client, reviews),

@@ -2,6 +2,7 @@ package dev.mizzen.pilot.model;
 
 import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.api.config.ConfigSnapshot;
+import dev.mizzen.pilot.networking.envoyfilter.EnvoyFilterIndex;
 import dev.mizzen.pilot.security.authn.RequestAuthenticationIndex;
 import dev.mizzen.pilot.security.authz.AuthorizationPolicyIndex;
 import dev.mizzen.pilot.serviceregistry.serviceentry.ServiceEntryConverter;
@@ -13,7 +14,7 @@ import dev.mizzen.pilot.serviceregistry.serviceentry.ServiceEntryConverter;
 record ConfigIndexes(VirtualServiceIndex virtualServices, DestinationRuleIndex destinationRules, SidecarIndex sidecars,
                      PeerAuthenticationIndex peerAuthentications, GatewayIndex gateways,
                      AuthorizationPolicyIndex authorizationPolicies, RequestAuthenticationIndex requestAuthentications,
-                     ServiceEntryConverter.Converted serviceEntries) {
+                     ServiceEntryConverter.Converted serviceEntries, EnvoyFilterIndex envoyFilters) {
 
     static ConfigIndexes of(ConfigSnapshot configs, MeshSettings mesh) {
         return new ConfigIndexes(
@@ -24,6 +25,7 @@ record ConfigIndexes(VirtualServiceIndex virtualServices, DestinationRuleIndex d
                 GatewayIndex.build(configs.list(ConfigKind.GATEWAY)),
                 AuthorizationPolicyIndex.build(configs.list(ConfigKind.AUTHORIZATION_POLICY), mesh.rootNamespace()),
                 RequestAuthenticationIndex.build(configs.list(ConfigKind.REQUEST_AUTHENTICATION), mesh.rootNamespace()),
-                ServiceEntryConverter.convert(configs.list(ConfigKind.SERVICE_ENTRY), configs.list(ConfigKind.WORKLOAD_ENTRY)));
+                ServiceEntryConverter.convert(configs.list(ConfigKind.SERVICE_ENTRY), configs.list(ConfigKind.WORKLOAD_ENTRY)),
+                EnvoyFilterIndex.build(configs.list(ConfigKind.ENVOY_FILTER), mesh.rootNamespace()));
     }
 }

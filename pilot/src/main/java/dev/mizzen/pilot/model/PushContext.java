@@ -6,6 +6,7 @@ import dev.mizzen.api.config.ConfigKey;
 import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.api.config.ConfigSnapshot;
 import dev.mizzen.api.networking.DestinationRule;
+import dev.mizzen.pilot.networking.envoyfilter.ProxyPatches;
 import dev.mizzen.pilot.security.authn.FakeJwks;
 import dev.mizzen.pilot.security.authn.JwksSource;
 import dev.mizzen.pilot.serviceregistry.RegistrySnapshot;
@@ -183,6 +184,14 @@ public final class PushContext {
 
     public GatewayIndex gateways() {
         return config.gateways();
+    }
+
+    /** The EnvoyFilter patches that apply to a proxy, in the order they apply. */
+    public ProxyPatches envoyFilters(Proxy proxy) {
+        if (config.envoyFilters().isEmpty()) {
+            return ProxyPatches.NONE;
+        }
+        return config.envoyFilters().forProxy(proxy.namespace(), proxy.labels(), proxy.metadata());
     }
 
     /** AuthorizationPolicies, RequestAuthentications and what their translation needs. */

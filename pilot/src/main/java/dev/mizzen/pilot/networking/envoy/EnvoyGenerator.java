@@ -39,8 +39,27 @@ import java.util.stream.Collectors;
 public final class EnvoyGenerator implements XdsGenerator {
     private static final String ALL = "*";
 
+    private final EnvoyFilterPatches envoyFilters;
+
+    public EnvoyGenerator() {
+        this.envoyFilters = new EnvoyFilterPatches();
+    }
+
+    /** @param meters where EnvoyFilter patches that made a resource invalid are counted */
+    public EnvoyGenerator(io.micrometer.core.instrument.MeterRegistry meters) {
+        this.envoyFilters = new EnvoyFilterPatches(meters);
+    }
+
+    /**
+     * What the proxy gets: the cached resources, then its EnvoyFilters' patches. Null (send nothing) when a patch
+     * made a resource invalid.
+     */
     @Override
     public List<XdsResource> generate(Proxy proxy, PushSnapshot push, String typeUrl, Set<String> names) {
+        return envoyFilters.apply(proxy, push, typeUrl, names, generated(proxy, push, typeUrl, names));
+    }
+
+    private List<XdsResource> generated(Proxy proxy, PushSnapshot push, String typeUrl, Set<String> names) {
         return switch (typeUrl) {
             case TypeUrls.CLUSTER -> filter(push.cache().getAll(new XdsCache.Key(typeUrl, ALL, proxy.group()),
                     () -> clusters(proxy, push)), names);
