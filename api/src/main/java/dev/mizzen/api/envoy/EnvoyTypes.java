@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * read as JSON (EnvoyFilter patches, WasmPlugin and telemetry configs): every message of every proto file
  * java-control-plane's api jar generates under {@code envoy.config}, {@code envoy.extensions},
  * {@code envoy.type}, {@code envoy.data}, {@code xds.*} and {@code udpa.*}, but Envoy's frozen v2 API (Istio's own
- * build registers every v3 Envoy extension the same way, through its generated import list).
+ * build registers every v3 Envoy extension the same way, through its generated import list); and Istio's stats
+ * filter config ({@code stats.PluginConfig}, compiled here from Istio's proto). Istio's other proxy filters
+ * (metadata exchange, peer metadata) are configured through {@code udpa.type.v1.TypedStruct}, as Istio does.
  *
  * <p>The files are found by listing the jar the Envoy classes were loaded from (or the directory, in tests) for
  * the generated outer classes ({@code *Proto}, {@code *OuterClass}); loading them is done once, lazily, on the
@@ -75,6 +77,9 @@ public final class EnvoyTypes {
                 // not a generated outer class after all, or one whose dependencies this jar lacks: not a type we know
             }
         }
+        // Istio's proxy filters that Envoy's jar does not know: their configs are typed too (stats.PluginConfig)
+        builder.add(dev.mizzen.api.proxy.stats.StatsConfigProto.getDescriptor().getMessageTypes());
+        files.add(dev.mizzen.api.proxy.stats.StatsConfigProto.getDescriptor().getName());
         return new Loaded(builder.build(), List.copyOf(files));
     }
 

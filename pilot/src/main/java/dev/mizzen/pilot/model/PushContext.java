@@ -7,6 +7,7 @@ import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.api.config.ConfigSnapshot;
 import dev.mizzen.api.networking.DestinationRule;
 import dev.mizzen.pilot.networking.envoyfilter.ProxyPatches;
+import dev.mizzen.pilot.networking.telemetry.ProxyTelemetry;
 import dev.mizzen.pilot.security.authn.FakeJwks;
 import dev.mizzen.pilot.security.authn.JwksSource;
 import dev.mizzen.pilot.serviceregistry.RegistrySnapshot;
@@ -192,6 +193,17 @@ public final class PushContext {
             return ProxyPatches.NONE;
         }
         return config.envoyFilters().forProxy(proxy.namespace(), proxy.labels(), proxy.metadata());
+    }
+
+    /**
+     * A proxy's telemetry (Telemetry resources over the mesh's providers and defaults): its stats filters,
+     * access logs and tracing by listener class.
+     */
+    public ProxyTelemetry telemetry(Proxy proxy) {
+        String app = proxy.labels().getOrDefault("service.istio.io/canonical-name",
+                proxy.labels().getOrDefault("app", proxy.podName()));
+        return ProxyTelemetry.of(config.telemetries().forProxy(proxy.namespace(), proxy.labels()), mesh.telemetry(),
+                app + "." + proxy.namespace());
     }
 
     /** AuthorizationPolicies, RequestAuthentications and what their translation needs. */

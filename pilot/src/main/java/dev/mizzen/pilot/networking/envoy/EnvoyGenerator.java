@@ -15,6 +15,9 @@ import dev.mizzen.pilot.networking.envoy.listener.SidecarInboundListener;
 import dev.mizzen.pilot.networking.envoy.listener.SidecarOutboundListeners;
 import dev.mizzen.pilot.networking.envoy.route.SidecarRoutes;
 import dev.mizzen.pilot.networking.envoy.secret.CredentialSecrets;
+import dev.mizzen.pilot.networking.telemetry.ListenerClass;
+import dev.mizzen.pilot.networking.telemetry.ProxyTelemetry;
+import dev.mizzen.pilot.networking.telemetry.TelemetryListeners;
 import dev.mizzen.pilot.xds.PushSnapshot;
 import dev.mizzen.pilot.xds.TypeUrls;
 import dev.mizzen.pilot.xds.XdsCache;
@@ -82,13 +85,16 @@ public final class EnvoyGenerator implements XdsGenerator {
                         .map(c -> XdsResource.of(c.getName(), c)).toList()));
     }
 
+    /** The proxy's listeners with Istio's telemetry (metadata exchange, stats, access logs, tracing) in them. */
     private static List<Listener> listeners(Proxy proxy, PushContext push) {
+        ProxyTelemetry telemetry = push.telemetry(proxy);
         if (proxy.type() == ProxyType.ROUTER) {
-            return GatewayListeners.build(proxy, push);
+            return TelemetryListeners.apply(GatewayListeners.build(proxy, push), telemetry, l -> ListenerClass.GATEWAY);
         }
         List<Listener> out = new ArrayList<>(SidecarOutboundListeners.build(proxy, push));
         out.add(SidecarInboundListener.build(proxy, push));
-        return out;
+        return TelemetryListeners.apply(out, telemetry, l -> l.getName().equals(EnvoyNames.VIRTUAL_INBOUND)
+                ? ListenerClass.SIDECAR_INBOUND : ListenerClass.SIDECAR_OUTBOUND);
     }
 
     /**

@@ -113,7 +113,7 @@ class EnvoyFilterSamplesTest {
         XdsJson.assertGolden("envoyfilter/samples/productpage-ext-authz.golden.json", config.json());
         assertThat(hcms(config.listener("virtualInbound"))).isNotEmpty().allSatisfy(hcm ->
                 assertThat(hcm.getHttpFiltersList()).extracting(HttpFilter::getName)
-                        .endsWith("envoy.filters.http.ext_authz", "envoy.filters.http.router"));
+                        .endsWith("envoy.filters.http.ext_authz", "istio.stats", "envoy.filters.http.router"));
         assertValid(config);
     }
 
