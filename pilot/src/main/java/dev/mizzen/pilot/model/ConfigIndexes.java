@@ -4,6 +4,7 @@ import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.api.config.ConfigSnapshot;
 import dev.mizzen.pilot.networking.envoyfilter.EnvoyFilterIndex;
 import dev.mizzen.pilot.networking.telemetry.TelemetryIndex;
+import dev.mizzen.pilot.networking.wasm.WasmPluginIndex;
 import dev.mizzen.pilot.security.authn.RequestAuthenticationIndex;
 import dev.mizzen.pilot.security.authz.AuthorizationPolicyIndex;
 import dev.mizzen.pilot.serviceregistry.serviceentry.ServiceEntryConverter;
@@ -16,7 +17,7 @@ record ConfigIndexes(VirtualServiceIndex virtualServices, DestinationRuleIndex d
                      PeerAuthenticationIndex peerAuthentications, GatewayIndex gateways,
                      AuthorizationPolicyIndex authorizationPolicies, RequestAuthenticationIndex requestAuthentications,
                      ServiceEntryConverter.Converted serviceEntries, EnvoyFilterIndex envoyFilters,
-                     TelemetryIndex telemetries) {
+                     TelemetryIndex telemetries, WasmPluginIndex wasmPlugins) {
 
     static ConfigIndexes of(ConfigSnapshot configs, MeshSettings mesh) {
         return new ConfigIndexes(
@@ -29,6 +30,7 @@ record ConfigIndexes(VirtualServiceIndex virtualServices, DestinationRuleIndex d
                 RequestAuthenticationIndex.build(configs.list(ConfigKind.REQUEST_AUTHENTICATION), mesh.rootNamespace()),
                 ServiceEntryConverter.convert(configs.list(ConfigKind.SERVICE_ENTRY), configs.list(ConfigKind.WORKLOAD_ENTRY)),
                 EnvoyFilterIndex.build(configs.list(ConfigKind.ENVOY_FILTER), mesh.rootNamespace()),
-                TelemetryIndex.build(configs.list(ConfigKind.TELEMETRY), mesh.rootNamespace()));
+                TelemetryIndex.build(configs.list(ConfigKind.TELEMETRY), mesh.rootNamespace()),
+                WasmPluginIndex.build(configs.list(ConfigKind.WASM_PLUGIN), mesh.rootNamespace()));
     }
 }

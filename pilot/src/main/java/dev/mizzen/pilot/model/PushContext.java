@@ -8,6 +8,7 @@ import dev.mizzen.api.config.ConfigSnapshot;
 import dev.mizzen.api.networking.DestinationRule;
 import dev.mizzen.pilot.networking.envoyfilter.ProxyPatches;
 import dev.mizzen.pilot.networking.telemetry.ProxyTelemetry;
+import dev.mizzen.pilot.networking.wasm.WasmPluginIndex;
 import dev.mizzen.pilot.security.authn.FakeJwks;
 import dev.mizzen.pilot.security.authn.JwksSource;
 import dev.mizzen.pilot.serviceregistry.RegistrySnapshot;
@@ -204,6 +205,11 @@ public final class PushContext {
                 proxy.labels().getOrDefault("app", proxy.podName()));
         return ProxyTelemetry.of(config.telemetries().forProxy(proxy.namespace(), proxy.labels()), mesh.telemetry(),
                 app + "." + proxy.namespace());
+    }
+
+    /** The WasmPlugins that apply to a proxy, by priority. */
+    public List<WasmPluginIndex.Plugin> wasmPlugins(Proxy proxy) {
+        return config.wasmPlugins().isEmpty() ? List.of() : config.wasmPlugins().forProxy(proxy.namespace(), proxy.labels());
     }
 
     /** AuthorizationPolicies, RequestAuthentications and what their translation needs. */

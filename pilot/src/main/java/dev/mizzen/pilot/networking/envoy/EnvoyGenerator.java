@@ -18,6 +18,7 @@ import dev.mizzen.pilot.networking.envoy.secret.CredentialSecrets;
 import dev.mizzen.pilot.networking.telemetry.ListenerClass;
 import dev.mizzen.pilot.networking.telemetry.ProxyTelemetry;
 import dev.mizzen.pilot.networking.telemetry.TelemetryListeners;
+import dev.mizzen.pilot.networking.wasm.WasmListeners;
 import dev.mizzen.pilot.xds.PushSnapshot;
 import dev.mizzen.pilot.xds.TypeUrls;
 import dev.mizzen.pilot.xds.XdsCache;
@@ -88,13 +89,18 @@ public final class EnvoyGenerator implements XdsGenerator {
     /** The proxy's listeners with Istio's telemetry (metadata exchange, stats, access logs, tracing) in them. */
     private static List<Listener> listeners(Proxy proxy, PushContext push) {
         ProxyTelemetry telemetry = push.telemetry(proxy);
+        List<Listener> out;
+        java.util.function.Function<Listener, ListenerClass> classOf;
         if (proxy.type() == ProxyType.ROUTER) {
-            return TelemetryListeners.apply(GatewayListeners.build(proxy, push), telemetry, l -> ListenerClass.GATEWAY);
+            out = GatewayListeners.build(proxy, push);
+            classOf = l -> ListenerClass.GATEWAY;
+        } else {
+            out = new ArrayList<>(SidecarOutboundListeners.build(proxy, push));
+            out.add(SidecarInboundListener.build(proxy, push));
+            classOf = l -> l.getName().equals(EnvoyNames.VIRTUAL_INBOUND) ? ListenerClass.SIDECAR_INBOUND
+                    : ListenerClass.SIDECAR_OUTBOUND;
         }
-        List<Listener> out = new ArrayList<>(SidecarOutboundListeners.build(proxy, push));
-        out.add(SidecarInboundListener.build(proxy, push));
-        return TelemetryListeners.apply(out, telemetry, l -> l.getName().equals(EnvoyNames.VIRTUAL_INBOUND)
-                ? ListenerClass.SIDECAR_INBOUND : ListenerClass.SIDECAR_OUTBOUND);
+        return WasmListeners.apply(TelemetryListeners.apply(out, telemetry, classOf), push.wasmPlugins(proxy), classOf);
     }
 
     /**
@@ -106,6 +112,8 @@ public final class EnvoyGenerator implements XdsGenerator {
             case TypeUrls.ROUTE -> routeScope(proxy, push.context());
             // what a proxy may receive decides what SDS answers: never share it with proxies that may have less
             case TypeUrls.SECRET -> new SecretScope(proxy.namespace(), proxy.identity().secrets());
+            // which WasmPlugins and EnvoyFilters select the proxy: its group
+            case TypeUrls.EXTENSION_CONFIG -> proxy.group();
             default -> proxy.namespace();
         };
         return push.cache().getResponse(new XdsCache.Key(typeUrl, ALL, new XdsCache.Names(names, scope)), () -> {
@@ -156,6 +164,9 @@ public final class EnvoyGenerator implements XdsGenerator {
 
     /** EDS answers any cluster name (an empty set for one the mesh does not define); only defined ones are cached. */
     private static boolean worthCaching(String typeUrl, String name, Proxy proxy, PushContext push) {
+        if (typeUrl.equals(TypeUrls.EXTENSION_CONFIG)) {
+            return false; // cheap to build, and the names are whatever the client asks
+        }
         return !typeUrl.equals(TypeUrls.ENDPOINT)
                 || ClusterName.parse(name).filter(c -> push.defines(c, proxy.namespace())).isPresent();
     }
@@ -167,6 +178,7 @@ public final class EnvoyGenerator implements XdsGenerator {
             case TypeUrls.ENDPOINT -> ClusterName.parse(name).map(c -> XdsResource.of(name,
                     EndpointBuilder.build(c, push, proxy.namespace(), EndpointBuilder.Metadata.TLS_MODE)));
             case TypeUrls.SECRET -> CredentialSecrets.build(name, proxy, push).map(s -> XdsResource.of(name, s));
+            case TypeUrls.EXTENSION_CONFIG -> ExtensionConfigs.build(name, proxy, push).map(e -> XdsResource.of(name, e));
             default -> Optional.empty();
         };
     }
