@@ -3,9 +3,8 @@ package dev.mizzen.istiod;
 import dev.mizzen.citadel.CitadelSettings;
 import dev.mizzen.citadel.pki.KeyType;
 import dev.mizzen.istiod.webhook.WebhookOptions;
-import dev.mizzen.istiod.local.LocalApiServer;
-import dev.mizzen.istiod.local.LocalManifests;
-import dev.mizzen.istiod.local.ManifestApplier;
+import dev.mizzen.istiod.local.LocalMode;
+import dev.mizzen.istiod.local.apiserver.Cidr;
 import dev.mizzen.pilot.model.MeshSettings;
 import dev.mizzen.pilot.push.Debouncer;
 import dev.mizzen.pilot.xds.XdsLimits;
@@ -30,7 +29,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "istiod", mixinStandardHelpOptions = true, versionProvider = Istiod.Version.class,
         description = "Mizzen's istiod: an Istio-compatible control plane.",
-        subcommands = {dev.mizzen.istiod.cli.ValidateCommand.class, dev.mizzen.istiod.cli.KubeInjectCommand.class})
+        subcommands = {dev.mizzen.istiod.cli.ValidateCommand.class, dev.mizzen.istiod.cli.KubeInjectCommand.class,
+                dev.mizzen.istiod.cli.AnalyzeCommand.class, dev.mizzen.istiod.cli.TokenCommand.class})
 public final class Istiod implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Istiod.class);
 
@@ -38,6 +38,27 @@ public final class Istiod implements Callable<Integer> {
             description = "Run without a cluster: an embedded API server seeded from the YAML files in DIR, "
                     + "re-applied when they change.")
     Path local;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "With --local: what survives restarts (the CA root, the token signing key, the apiserver's "
+                    + "token; default DIR/.istiod).")
+    Path stateDir;
+
+    @Option(names = "--write-kubeconfig", paramLabel = "FILE",
+            description = "With --local: where to write the embedded apiserver's kubeconfig (default STATE_DIR/kubeconfig).")
+    Path writeKubeconfig;
+
+    @Option(names = "--api-server-port", defaultValue = "0",
+            description = "With --local: the embedded apiserver's port on 127.0.0.1 (default: a free one, printed).")
+    int apiServerPort;
+
+    @Option(names = "--service-cidr", defaultValue = "10.96.0.0/12",
+            description = "With --local: where Service cluster IPs come from (default ${DEFAULT-VALUE}).")
+    String serviceCidr;
+
+    @Option(names = "--pod-cidr", defaultValue = "127.1.0.0/16",
+            description = "With --local: where pod IPs come from, a loopback range (default ${DEFAULT-VALUE}).")
+    String podCidr;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE",
             description = "The kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, or in-cluster config).")
@@ -123,15 +144,26 @@ public final class Istiod implements Callable<Integer> {
             System.err.println("--local " + local + ": not a directory");
             return 2;
         }
-        try (LocalApiServer api = LocalApiServer.start();
-             LocalManifests manifests = new LocalManifests(local, new ManifestApplier(api.client()))) {
-            manifests.loadAll();
-            manifests.watch();
-            try (IstiodServer server = IstiodServer.start(settings, api.client(), webhook.servingTlsFromFiles(), Map.of())) {
-                LOG.info("local mode: serving the YAML files in {}", local);
-                Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-                server.awaitTermination();
-            }
+        LocalMode.Options options = LocalMode.Options.of(local).withApiPort(apiServerPort);
+        try {
+            options = options.withServiceRange(Cidr.parse(serviceCidr)).withPodRange(Cidr.parse(podCidr));
+            new dev.mizzen.istiod.local.cluster.LocalCluster.Settings(options.podRange(), settings.namespace());
+        } catch (IllegalArgumentException e) {
+            System.err.println("istiod: " + e.getMessage());
+            return 2;
+        }
+        if (stateDir != null) {
+            options = options.withStateDir(stateDir);
+        }
+        if (writeKubeconfig != null) {
+            options = options.withKubeconfig(writeKubeconfig);
+        }
+        try (LocalMode mode = LocalMode.start(options, settings, webhook.servingTlsFromFiles())) {
+            System.out.printf("local apiserver: %s%nkubeconfig: %s  (export KUBECONFIG=%2$s)%n", mode.api().url(),
+                    mode.kubeconfig().toAbsolutePath());
+            System.out.flush();
+            Runtime.getRuntime().addShutdownHook(new Thread(mode::close));
+            mode.istiod().awaitTermination();
         }
         return 0;
     }

@@ -9,7 +9,15 @@ import dev.mizzen.galley.validation.IstioValidator;
 import dev.mizzen.galley.webhook.ValidationAdmission;
 import dev.mizzen.istiod.inject.InjectorSource;
 import dev.mizzen.istiod.inject.NamespaceLabels;
+import dev.mizzen.galley.analysis.MeshOptions;
+import dev.mizzen.istiod.analysis.LiveAnalysis;
+import dev.mizzen.istiod.debug.DebugAccess;
+import dev.mizzen.istiod.debug.DebugViews;
+import dev.mizzen.istiod.monitoring.IstiodMetrics;
 import dev.mizzen.istiod.monitoring.MonitoringServer;
+import dev.mizzen.istiod.webhook.MeteredAdmission;
+import dev.mizzen.pilot.xds.XdsDebug;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.mizzen.istiod.tls.ServingTls;
 import dev.mizzen.istiod.webhook.WebhookConfigurations;
 import dev.mizzen.istiod.webhook.WebhookServer;
@@ -104,7 +112,18 @@ public final class IstiodServer implements AutoCloseable {
      */
     public static IstiodServer start(IstiodSettings settings, KubernetesClient client, Optional<ServingTls> servingTls,
                                      Map<String, AdmissionController> extraHooks) {
+        return start(settings, client, servingTls, extraHooks, Map.of());
+    }
+
+    /**
+     * As {@link #start(IstiodSettings, KubernetesClient, Optional, Map)}, with more pages on the monitoring port
+     * (local mode's {@code /debug/token}); each page enforces who may call it.
+     */
+    public static IstiodServer start(IstiodSettings settings, KubernetesClient client, Optional<ServingTls> servingTls,
+                                     Map<String, AdmissionController> extraHooks,
+                                     Map<String, org.eclipse.jetty.server.Handler> monitoringPages) {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        IstiodMetrics istiodMetrics = IstiodMetrics.bind(meters, BuildInfo.CURRENT);
         int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         ExecutorService grpcExecutor = Executors.newFixedThreadPool(threads, named("mizzen-grpc"));
         ExecutorService pushExecutor = Executors.newFixedThreadPool(threads, named("mizzen-push-fanout"));
@@ -136,11 +155,19 @@ public final class IstiodServer implements AutoCloseable {
         parts.add(reviews::shutdownNow);
         XdsAccess access = new XdsAccess(citadel.authenticator(), new KubeSecretAccessReview(client, reviews),
                 settings.xdsLimits());
+        // the xDS debug type istio.io/debug answers with the HTTP debug endpoints, which read the ADS server: they
+        // are made once it exists, and until then (before any stream is served) the holder is empty
+        AtomicReference<DebugViews> debugViews = new AtomicReference<>();
+        XdsDebug.Settings debug = new XdsDebug.Settings(settings.namespace(), controlPlaneIdentifier(),
+                (resource, namespace) -> debugViews.get() == null ? new byte[0] : debugViews.get().serve(resource, namespace));
         AdsServer ads = new AdsServer(proxy -> Optional.of(proxy.isProxylessGrpc() ? grpc : envoy), pushExecutor, meters,
-                access);
+                access, debug);
         IstioValidator validator = new IstioValidator();
         KubeConfigStore configStore = new KubeConfigStore(informers, validator, meters);
         KubeServiceRegistry registry = new KubeServiceRegistry(informers, settings.mesh().domainSuffix());
+        LiveAnalysis analysis = new LiveAnalysis(informers, configStore, new MeshOptions(settings.mesh().rootNamespace(),
+                settings.mesh().domainSuffix(), MeshOptions.DnsAllocation.OFF), meters);
+        parts.add(analysis);
         // one JWT key cache per istiod: push contexts read from it, its key changes are change events like any other
         ScheduledExecutorService jwksFetches = Executors.newSingleThreadScheduledExecutor(named("mizzen-jwks"));
         parts.add(jwksFetches::shutdownNow);
@@ -152,6 +179,9 @@ public final class IstiodServer implements AutoCloseable {
         parts.add(configStore);
         parts.add(registry);
         parts.add(pushes);
+        configStore.addListener(istiodMetrics::configEvent);
+        registry.addListener(istiodMetrics::registryEvent);
+        debugViews.set(new DebugViews(ads, pushes, configStore, settings.mesh(), analysis::page));
         InjectorSource injector = InjectorSource.start(informers, settings.namespace());
         NamespaceLabels namespaces = new NamespaceLabels(informers);
 
@@ -162,7 +192,7 @@ public final class IstiodServer implements AutoCloseable {
 
         // 15010 carries no identity: its proxies are anonymous and get no secrets
         Server xdsServer = serve(grpcServer(settings, settings.ports().xds(), InsecureServerCredentials.create()),
-                grpcExecutor, List.of(ads.bindService()), "xDS");
+                grpcExecutor, List.of(ads.service()), "xDS");
         parts.add(xdsServer::shutdownNow);
         ServerCredentials secure = TlsServerCredentials.newBuilder()
                 .keyManager(tls.keyManager())
@@ -171,22 +201,48 @@ public final class IstiodServer implements AutoCloseable {
                 .build();
         // 15012: every call hands its credentials on; ADS and the CA admit only callers that prove an identity
         Server secureServer = serve(grpcServer(settings, settings.ports().secureXds(), secure), grpcExecutor,
-                List.of(ServerInterceptors.intercept(ads, new CallerCredentialsInterceptor()),
+                List.of(ServerInterceptors.intercept(ads.service(), new CallerCredentialsInterceptor()),
                         citadel.certificateService().bindService()), "secure xDS and the CA");
         parts.add(secureServer::shutdownNow);
 
         Map<String, AdmissionController> hooks = new LinkedHashMap<>(extraHooks);
-        hooks.put(WebhookServer.VALIDATE_PATH, new ValidationAdmission(validator));
+        hooks.put(WebhookServer.VALIDATE_PATH, new MeteredAdmission(new ValidationAdmission(validator),
+                MeteredAdmission.Kind.VALIDATION, meters));
         hooks.putIfAbsent(WebhookServer.INJECT_PATH, new InjectionAdmission(injector, namespaces));
+        hooks.computeIfPresent(WebhookServer.INJECT_PATH,
+                (path, hook) -> new MeteredAdmission(hook, MeteredAdmission.Kind.INJECTION, meters));
         WebhookServer webhooks = WebhookServer.start(bindAddress(settings), settings.ports().webhooks(), tls, hooks);
         parts.add(webhooks);
-        MonitoringServer monitoring = MonitoringServer.start(bindAddress(settings), settings.ports().monitoring(), meters, ads);
+        pushes.addObserver(request -> analysis.requestAnalysis());
+        analysis.requestAnalysis();
+        MonitoringServer monitoring = MonitoringServer.start(bindAddress(settings), settings.ports().monitoring(),
+                new MonitoringServer.Pages(meters, Optional.of(debugViews.get()),
+                        new DebugAccess(citadel.authenticator(), settings.namespace()), BuildInfo.CURRENT, monitoringPages));
         parts.add(monitoring);
         WebhookConfigurations.update(client, settings.namespace(),
                 servingTls.isPresent() ? Pem.encode(tls.current().chain()) : citadel.rootsPem());
         LOG.info("istiod serving: xDS on {}, secure xDS and CA on {}, webhooks on {}, monitoring on {}",
                 xdsServer.getPort(), secureServer.getPort(), webhooks.port(), monitoring.port());
         return new IstiodServer(parts, ads, pushes, xdsServer, secureServer, webhooks, monitoring, citadel);
+    }
+
+    /**
+     * Istio's {@code ControlPlane.identifier}: JSON of the component, this instance ({@code POD_NAME} as Istio reads
+     * it, else the host name) and the build, which {@code istioctl proxy-status} prints in its ISTIOD column.
+     */
+    private static String controlPlaneIdentifier() {
+        String id = Optional.ofNullable(System.getenv("POD_NAME")).filter(s -> !s.isBlank()).orElseGet(() -> {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                return "istiod";
+            }
+        });
+        Map<String, Object> identifier = new LinkedHashMap<>();
+        identifier.put("Component", "istiod");
+        identifier.put("ID", id);
+        identifier.put("Info", BuildInfo.CURRENT.json());
+        return tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(identifier);
     }
 
     private static InetAddress bindAddress(IstiodSettings settings) {

@@ -1,5 +1,9 @@
 package dev.mizzen.istiod.monitoring;
 
+import dev.mizzen.istiod.BuildInfo;
+import dev.mizzen.istiod.debug.DebugAccess;
+import java.util.concurrent.CompletableFuture;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -49,8 +53,10 @@ class MonitoringServerTest {
     }
 
     private void start(HttpServerLimits limits) {
-        AdsServer ads = new AdsServer(proxy -> Optional.empty(), pushes, meters, XdsAccess.PLAINTEXT);
-        server = MonitoringServer.start(InetAddress.getLoopbackAddress(), 0, meters, ads, limits);
+        new AdsServer(proxy -> Optional.empty(), pushes, meters, XdsAccess.PLAINTEXT);
+        server = MonitoringServer.start(InetAddress.getLoopbackAddress(), 0, new MonitoringServer.Pages(meters,
+                Optional.empty(), new DebugAccess(credentials -> CompletableFuture.failedFuture(
+                        new IllegalStateException("no authenticator")), "istio-system"), BuildInfo.CURRENT), limits);
     }
 
     @Test
@@ -60,15 +66,16 @@ class MonitoringServerTest {
 
         HttpResponse<String> ready = get("/ready");
         HttpResponse<String> metrics = get("/metrics");
-        HttpResponse<String> syncz = get("/debug/syncz");
+        HttpResponse<String> version = get("/version");
 
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).isEqualTo("ready\n");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4");
-        assertThat(metrics.body()).contains("mizzen_test_total 1.0").contains("pilot_xds 0.0");
-        assertThat(syncz.statusCode()).isEqualTo(200);
-        assertThat(syncz.body()).isEqualTo("\n"); // no proxy connected
+        assertThat(metrics.body()).contains("mizzen_test_total 1\n").contains("# TYPE pilot_xds_pushes counter\n")
+                .contains("pilot_xds_pushes{type=\"cds\"} 0\n");
+        assertThat(version.statusCode()).isEqualTo(200);
+        assertThat(version.body()).isEqualTo(BuildInfo.CURRENT.toString());
     }
 
     @Test

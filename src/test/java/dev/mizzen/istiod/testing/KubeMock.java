@@ -33,7 +33,7 @@ public final class KubeMock implements AutoCloseable {
     }
 
     public static KubeMock start() {
-        List<CustomResourceDefinitionContext> crds = ConfigKind.all().stream().map(KubeMock::crd).toList();
+        List<CustomResourceDefinitionContext> crds = ConfigKind.all().stream().map(KubeConfigStore::crdContext).toList();
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
                 new KubernetesMixedDispatcher(responses, crds), false);
@@ -61,18 +61,6 @@ public final class KubeMock implements AutoCloseable {
 
     public KubernetesClient client() {
         return client;
-    }
-
-    private static CustomResourceDefinitionContext crd(ConfigKind<?> kind) {
-        var ctx = KubeConfigStore.resourceContext(kind);
-        return new CustomResourceDefinitionContext.Builder()
-                .withName(ctx.getPlural() + "." + ctx.getGroup())
-                .withGroup(ctx.getGroup())
-                .withVersion(ctx.getVersion())
-                .withKind(ctx.getKind())
-                .withPlural(ctx.getPlural())
-                .withScope("Namespaced")
-                .build();
     }
 
     @Override

@@ -67,8 +67,10 @@ public record MeshShape(int services, int endpoints, int namespaces, int service
         return "outbound|" + PORT + "|" + subset + "|" + host(service);
     }
 
+    /** From 10.96.0.1 up: a service CIDR's network address is never a Service's, and an API server refuses it. */
     public String clusterIp(int service) {
-        return "10.96." + (service >> 8) + "." + (service & 0xff);
+        int offset = service + 1;
+        return "10.96." + (offset >> 8) + "." + (offset & 0xff);
     }
 
     /** True for the services with a VirtualService and a DestinationRule. */

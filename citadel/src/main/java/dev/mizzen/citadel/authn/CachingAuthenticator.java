@@ -69,22 +69,10 @@ public final class CachingAuthenticator implements CallerAuthenticator {
         this.cache = Caffeine.newBuilder()
                 .maximumSize(settings.maxTokens())
                 .executor(Runnable::run)
-                .expireAfter(new Expiry<String, Review>() {
-                    @Override
-                    public long expireAfterCreate(String key, Review value, long currentTime) {
-                        return Math.max(0, Duration.between(clock.instant(), value.until()).toNanos());
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(String key, Review value, long currentTime, long currentDuration) {
-                        return expireAfterCreate(key, value, currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterRead(String key, Review value, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
+                .expireAfter(Expiry.creating((String key, Review review) -> {
+                    Duration left = Duration.between(clock.instant(), review.until());
+                    return left.isNegative() ? Duration.ZERO : left;
+                }))
                 .buildAsync();
     }
 

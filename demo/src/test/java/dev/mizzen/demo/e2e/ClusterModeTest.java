@@ -15,7 +15,6 @@ import picocli.CommandLine;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -33,8 +32,8 @@ class ClusterModeTest {
     void objectsChangedThroughTheApiServerReachTheProxy(@TempDir Path dir) throws Exception {
         try (LocalApiServer cluster = LocalApiServer.start(); Bookinfo bookinfo = Bookinfo.start()) {
             KubernetesClient kube = cluster.client();
-            Path kubeconfig = dir.resolve("kubeconfig");
-            Files.writeString(kubeconfig, kubeconfig(kube.getMasterUrl().toString()));
+            // the kubeconfig the embedded apiserver writes: its address and its bearer token
+            Path kubeconfig = cluster.writeKubeconfig(dir.resolve("kubeconfig"));
             int xdsPort = freePort();
             Thread istiod = new Thread(() -> new CommandLine(new Istiod()).execute("--kubeconfig", kubeconfig.toString(),
                     "--xds-port", Integer.toString(xdsPort), "--secure-xds-port", "0", "--webhook-port", "0",
@@ -76,23 +75,6 @@ class ClusterModeTest {
                 istiod.join(10_000);
             }
         }
-    }
-
-    private static String kubeconfig(String server) {
-        return """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: test
-                  cluster: {server: "%s", insecure-skip-tls-verify: true}
-                contexts:
-                - name: test
-                  context: {cluster: test, user: test, namespace: default}
-                current-context: test
-                users:
-                - name: test
-                  user: {token: test-token}
-                """.formatted(server);
     }
 
     private static boolean listening(int port) {

@@ -16,6 +16,7 @@ import dev.mizzen.galley.validation.ConfigValidator;
 import dev.mizzen.galley.validation.ValidationReport;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -79,6 +80,19 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
                 .withKind(kind.kind())
                 .withPlural(kind.plural())
                 .withNamespaced(true)
+                .build();
+    }
+
+    /** The kind as a custom resource definition: what an embedded (mock) API server must be told to serve it. */
+    public static CustomResourceDefinitionContext crdContext(ConfigKind<?> kind) {
+        ResourceDefinitionContext ctx = resourceContext(kind);
+        return new CustomResourceDefinitionContext.Builder()
+                .withName(ctx.getPlural() + "." + ctx.getGroup())
+                .withGroup(ctx.getGroup())
+                .withVersion(ctx.getVersion())
+                .withKind(ctx.getKind())
+                .withPlural(ctx.getPlural())
+                .withScope("Namespaced")
                 .build();
     }
 
@@ -155,8 +169,8 @@ public final class KubeConfigStore implements ConfigStore, AutoCloseable {
         }
         LOG.warn("{} is invalid and was skipped{}: {}", key,
                 kept ? " (its last good version keeps serving)" : "", reason);
-        Counter.builder("galley_validation_failed")
-                .description("Istio config objects skipped because they failed validation")
+        Counter.builder("mizzen_config_invalid")
+                .description("Istio config objects skipped because they failed validation (the webhook's are galley_validation_failed)")
                 .tag("kind", key.kind().kind())
                 .register(meters)
                 .increment();

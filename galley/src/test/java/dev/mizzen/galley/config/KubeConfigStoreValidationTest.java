@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,7 +45,7 @@ class KubeConfigStoreValidationTest {
 
     @BeforeEach
     void start() {
-        List<CustomResourceDefinitionContext> crds = ConfigKind.all().stream().map(KubeConfigStoreValidationTest::crd).toList();
+        List<CustomResourceDefinitionContext> crds = ConfigKind.all().stream().map(KubeConfigStore::crdContext).toList();
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(crds), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
@@ -100,7 +99,7 @@ class KubeConfigStoreValidationTest {
     }
 
     private double failures() {
-        Counter counter = meters.find("galley_validation_failed").tag("kind", "VirtualService").counter();
+        Counter counter = meters.find("mizzen_config_invalid").tag("kind", "VirtualService").counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -133,17 +132,5 @@ class KubeConfigStoreValidationTest {
     private void apply(GenericKubernetesResource resource) {
         ResourceDefinitionContext ctx = KubeConfigStore.resourceContext(ConfigKind.VIRTUAL_SERVICE);
         client.genericKubernetesResources(ctx).inNamespace("default").resource(resource).createOr(r -> r.update());
-    }
-
-    private static CustomResourceDefinitionContext crd(ConfigKind<?> kind) {
-        ResourceDefinitionContext ctx = KubeConfigStore.resourceContext(kind);
-        return new CustomResourceDefinitionContext.Builder()
-                .withName(ctx.getPlural() + "." + ctx.getGroup())
-                .withGroup(ctx.getGroup())
-                .withVersion(ctx.getVersion())
-                .withKind(ctx.getKind())
-                .withPlural(ctx.getPlural())
-                .withScope("Namespaced")
-                .build();
     }
 }

@@ -26,8 +26,9 @@ final class AnnotationValidator {
             Map.entry(Annotations.READINESS_INITIAL_DELAY, AnnotationValidator::uint32),
             Map.entry(Annotations.READINESS_PERIOD, AnnotationValidator::uint32),
             Map.entry(Annotations.READINESS_FAILURE_THRESHOLD, AnnotationValidator::uint32),
-            Map.entry(Annotations.INCLUDE_OUTBOUND_IP_RANGES, v -> "*".equals(v) ? null : cidrList(v)),
-            Map.entry(Annotations.EXCLUDE_OUTBOUND_IP_RANGES, AnnotationValidator::cidrList),
+            Map.entry(Annotations.INCLUDE_OUTBOUND_IP_RANGES,
+                    v -> "*".equals(v) ? null : named("includeIPRanges", cidrList(v))),
+            Map.entry(Annotations.EXCLUDE_OUTBOUND_IP_RANGES, v -> named("excludeIPRanges", cidrList(v))),
             Map.entry(Annotations.INCLUDE_INBOUND_PORTS, v -> "*".equals(v) ? null : portList(v)),
             Map.entry(Annotations.EXCLUDE_INBOUND_PORTS, AnnotationValidator::portList),
             Map.entry(Annotations.INCLUDE_OUTBOUND_PORTS, AnnotationValidator::portList),
@@ -60,6 +61,11 @@ final class AnnotationValidator {
             }
         }
         return errors;
+    }
+
+    /** Istio's wording: "includeIPRanges invalid: failed parsing cidr ...". */
+    private static String named(String what, String problem) {
+        return problem == null ? null : what + " invalid: " + problem;
     }
 
     private static String interceptionMode(String v) {
@@ -172,15 +178,19 @@ final class AnnotationValidator {
         }
     }
 
+    /** A JSON object of name to spec, or a JSON array of specs that carry their own name. */
     private static String namedObjects(String v) {
         try {
             JsonNode node = Trees.JSON.readTree(v);
-            if (!node.isObject()) {
-                return "not a JSON object of name to spec";
+            if (!node.isObject() && !node.isArray()) {
+                return "not a JSON object of name to spec, nor a JSON array of named specs";
             }
             for (JsonNode spec : node) {
                 if (!spec.isObject()) {
                     return "every entry must be a JSON object";
+                }
+                if (node.isArray() && !spec.path("name").isString()) {
+                    return "every entry of the array must have a name";
                 }
             }
             return null;

@@ -1,5 +1,6 @@
 package dev.mizzen.pilot.inject;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -7,7 +8,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Containers a pod declares under a template container's name (a custom {@code istio-proxy}, or the app
  * containers grpc-agent adds env to) win over the template: after the merge their fields are merged back on
- * top, image {@code auto} meaning "keep the injected image", and they are recorded in proxy.istio.io/overrides
+ * top, image {@code auto} meaning "keep the injected image", and they are recorded (image auto left out, as
+ * Istio records them) in proxy.istio.io/overrides
  * so a later injection can apply them again. A custom istio-proxy also sets the user id iptables exempts.
  */
 final class ContainerOverrides {
@@ -36,31 +38,53 @@ final class ContainerOverrides {
         }
     }
 
-    /** Re-applies the original pod's versions of the template's containers onto {@code merged}. */
+    /**
+     * Re-applies the original pod's versions of the template's containers onto {@code merged}: from the pod's
+     * recorded proxy.istio.io/overrides first, else from its containers; a container that an earlier injection
+     * added (its status annotation lists it) is left to the template, and the overrides are recorded only on a
+     * first injection, as Istio does.
+     */
     static void reapply(ObjectNode merged, ObjectNode original, ObjectNode templatePod) {
         ObjectNode originalSpec = Trees.obj(original, "spec");
         ObjectNode templateSpec = Trees.obj(templatePod, "spec");
+        Reinjection earlier = Reinjection.of(Trees.stringMap(original.path("metadata").path("annotations")));
+        JsonNode recorded = recordedOverrides(original);
         ArrayNode containers = Trees.NODES.arrayNode();
         ArrayNode initContainers = Trees.NODES.arrayNode();
         for (ObjectNode c : Trees.objects(Trees.arr(templateSpec, "containers"))) {
-            ObjectNode match = Trees.named(Trees.arr(originalSpec, "containers"), Trees.text(c, "name"));
+            String name = Trees.text(c, "name");
+            if (earlier != null && earlier.containers().contains(name)) {
+                continue;
+            }
+            ObjectNode match = Trees.named(Trees.arr(recorded, "containers"), name);
+            if (match == null) {
+                match = Trees.named(Trees.arr(originalSpec, "containers"), name);
+            }
             if (match != null) {
-                containers.add(match);
-                StrategicMerge.mergeContainer(merged, "containers", overlay(match));
+                ObjectNode overlay = overlay(match);
+                containers.add(recorded(overlay));
+                StrategicMerge.mergeContainer(merged, "containers", overlay.deepCopy());
             }
         }
         for (ObjectNode c : Trees.objects(Trees.arr(templateSpec, "initContainers"))) {
             String name = Trees.text(c, "name");
-            ObjectNode match = Trees.named(Trees.arr(originalSpec, "containers"), name);
+            if (earlier != null && earlier.initContainers().contains(name)) {
+                continue;
+            }
+            ObjectNode match = Trees.named(Trees.arr(recorded, "initContainers"), name);
+            if (match == null) {
+                match = Trees.named(Trees.arr(originalSpec, "containers"), name);
+            }
             if (match == null) {
                 match = Trees.named(Trees.arr(originalSpec, "initContainers"), name);
             }
             if (match != null) {
-                initContainers.add(match);
-                StrategicMerge.mergeContainer(merged, "initContainers", overlay(match));
+                ObjectNode overlay = overlay(match);
+                initContainers.add(recorded(overlay));
+                StrategicMerge.mergeContainer(merged, "initContainers", overlay.deepCopy());
             }
         }
-        if (!containers.isEmpty() || !initContainers.isEmpty()) {
+        if (earlier == null && (!containers.isEmpty() || !initContainers.isEmpty())) {
             StringBuilder json = new StringBuilder("{");
             if (!containers.isEmpty()) {
                 json.append("\"containers\":");
@@ -86,6 +110,27 @@ final class ContainerOverrides {
             GoJson.writeContainer(items.get(i), out);
         }
         out.append(']');
+    }
+
+    /** The pod's proxy.istio.io/overrides ({containers, initContainers}), or null when absent or unreadable. */
+    static JsonNode recordedOverrides(ObjectNode pod) {
+        String text = Trees.text(Trees.obj(Trees.obj(pod, "metadata"), "annotations"), Annotations.PROXY_OVERRIDES);
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            JsonNode node = Trees.JSON.readTree(text);
+            return node.isObject() ? node : null;
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    /** The container as the annotation records it: quantities canonical, as Kubernetes' typed container has them. */
+    private static ObjectNode recorded(ObjectNode overlay) {
+        ObjectNode copy = overlay.deepCopy();
+        Resources.canonicalize(copy);
+        return copy;
     }
 
     private static ObjectNode overlay(ObjectNode container) {

@@ -6,11 +6,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Whether a pod gets a sidecar, in Istio's order: host-network pods and system namespaces never; a pod that
- * already carries the status annotation is left as it is (Istio strips and re-injects such a pod; leaving it
- * alone keeps what an earlier injection, perhaps by another template version, made of it, and makes injecting
- * twice a no-op by construction); the pod's own sidecar.istio.io/inject (label, else
- * annotation) false always wins; then, for the webhook, the namespace selection of Istio's
+ * Whether a pod gets a sidecar, in Istio's order: host-network pods and system namespaces never; the pod's own
+ * sidecar.istio.io/inject (label, else annotation) false always wins; a pod injected before is injected again,
+ * as Istio does (see {@link Reinjection}: the earlier sidecar is updated, and injecting the same pod twice
+ * gives the same pod); then, for the webhook, the namespace selection of Istio's
  * MutatingWebhookConfiguration; then the injector policy with its never/always selectors.
  */
 final class InjectionPolicy {
@@ -42,9 +41,6 @@ final class InjectionPolicy {
         }
         if (config.ignoredNamespaces().contains(request.namespace())) {
             return Decision.no("namespace " + request.namespace() + " is never injected");
-        }
-        if (annotations.containsKey(Annotations.STATUS)) {
-            return Decision.no("the pod is already injected (" + Annotations.STATUS + " is set)");
         }
         OptIn optIn = optIn(labels, annotations);
         if (optIn == OptIn.NO) {

@@ -12,14 +12,14 @@ import java.util.Set;
 
 /**
  * {@code kube-inject}: a manifest in, the same manifest with sidecars out. The pod templates of Pods,
- * Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs and ReplicationControllers (also inside a
- * v1 List) are injected as the webhook would inject their pods, except that namespace labels are not consulted
+ * Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs, ReplicationControllers and OpenShift
+ * DeploymentConfigs (also inside a v1 List) are injected as the webhook would inject their pods, except that namespace labels are not consulted
  * (the file is injected because the user asked). Every other document is passed through byte for byte, and
  * the order is kept. Pure: no I/O, no cluster.
  */
 public final class KubeInject {
     private static final Set<String> TEMPLATED = Set.of("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
-            "ReplicationController");
+            "ReplicationController", "DeploymentConfig");
 
     /** The injected manifest and what was skipped (a workload with host networking, one that opts out...). */
     public record Result(String yaml, List<String> warnings) {

@@ -1,5 +1,6 @@
 package dev.mizzen.pilot.inject;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -16,7 +17,9 @@ import java.util.TreeMap;
  * {@code /app-health/<container>/readyz|livez|startupz} or {@code /app-lifecycle/<container>/prestopz|poststartz},
  * and the original checks (named ports resolved) go to the agent in ISTIO_KUBE_APP_PROBERS.
  * Probes on ports the sidecar does not capture (an explicit includeInboundPorts list without them) are left
- * as they are, as is a probe whose named port the container does not declare.
+ * as they are, as is a probe whose named port the container does not declare, and one already pointed at the
+ * agent (re-injection). When the pod was injected before, the sidecar's existing ISTIO_KUBE_APP_PROBERS are
+ * merged with the new ones (the existing win), as Istio's mergeOrAppendProbers does.
  */
 final class ProbeRewriter {
     /** Probes may use grpc and carry a timeout; lifecycle hooks may not. */
@@ -45,7 +48,8 @@ final class ProbeRewriter {
     }
 
     /** Rewrites in place; adds ISTIO_KUBE_APP_PROBERS to {@code sidecar} when any check was taken over. */
-    static void rewrite(ObjectNode pod, ObjectNode sidecar, int statusPort) {
+    static void rewrite(ObjectNode pod, ObjectNode sidecar, int statusPort, int meshStatusPort,
+                        boolean previouslyInjected) {
         Map<String, String> annotations = Trees.stringMap(pod.path("metadata").path("annotations"));
         Set<Integer> captured = capturedPorts(annotations);
         TreeMap<String, JsonNode> probers = new TreeMap<>();
@@ -58,26 +62,40 @@ final class ProbeRewriter {
                 continue;
             }
             for (Target probe : PROBES) {
-                takeOver(c, c, probe.field(), probe.path(name), statusPort, captured, Check.PROBE, probers);
+                takeOver(c, c, probe.field(), probe.path(name), statusPort, meshStatusPort, captured, Check.PROBE,
+                        probers);
             }
             ObjectNode lifecycle = Trees.obj(c, "lifecycle");
             if (lifecycle != null) {
                 for (Target hook : HOOKS) {
-                    takeOver(c, lifecycle, hook.field(), hook.path(name), statusPort, captured, Check.HOOK, probers);
+                    takeOver(c, lifecycle, hook.field(), hook.path(name), statusPort, meshStatusPort, captured,
+                            Check.HOOK, probers);
                 }
             }
         }
-        if (!probers.isEmpty()) {
-            ObjectNode json = Trees.object();
-            probers.forEach(json::set);
-            ObjectNode env = Trees.arrOrCreate(sidecar, "env").addObject();
-            env.put("name", "ISTIO_KUBE_APP_PROBERS");
-            env.put("value", GoJson.write(json, GoJson.Type.ANY));
+        if (probers.isEmpty()) {
+            return;
         }
+        ObjectNode existing = previouslyInjected
+                ? Trees.named(Trees.arr(sidecar, "env"), "ISTIO_KUBE_APP_PROBERS") : null;
+        if (existing != null) {
+            try {
+                JsonNode old = Trees.JSON.readTree(Trees.text(existing, "value"));
+                old.properties().forEach(e -> probers.put(e.getKey(), e.getValue()));
+            } catch (JacksonException e) {
+                return; // Istio logs and keeps the env as it is
+            }
+        }
+        ObjectNode json = Trees.object();
+        probers.forEach(json::set);
+        ObjectNode env = existing != null ? existing : Trees.arrOrCreate(sidecar, "env").addObject();
+        env.put("name", "ISTIO_KUBE_APP_PROBERS");
+        env.put("value", GoJson.write(json, GoJson.Type.ANY));
     }
 
     private static void takeOver(ObjectNode container, ObjectNode holder, String field, String path, int statusPort,
-                                 Set<Integer> captured, Check kind, TreeMap<String, JsonNode> probers) {
+                                 int meshStatusPort, Set<Integer> captured, Check kind,
+                                 TreeMap<String, JsonNode> probers) {
         ObjectNode check = Trees.obj(holder, field);
         if (check == null) {
             return;
@@ -88,7 +106,8 @@ final class ProbeRewriter {
             return;
         }
         Integer port = resolvePort(container, target.get("port"));
-        if (port == null || (captured != null && !captured.contains(port))) {
+        if (port == null || (captured != null && !captured.contains(port))
+                || (target.path("port").isNumber() && port == meshStatusPort)) {
             return;
         }
         ObjectNode prober = Trees.object();

@@ -7,6 +7,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -70,7 +71,26 @@ final class ProxyConfigs {
         }
     }
 
-    /** The PROXY_CONFIG value: what differs from Istio's defaults, as protobuf JSON. */
+    /**
+     * The fields Istio's cleanProxyConfig drops when they equal its defaults; every other field is written as
+     * protojson writes it (see {@link #toJson}).
+     */
+    private static final Set<String> CLEANED = Set.of("configPath", "binaryPath", "controlPlaneAuthPolicy",
+            "serviceCluster", "drainDuration", "terminationDrainDuration", "discoveryAddress", "envoyMetricsService",
+            "envoyAccessLogService", "tracing", "proxyAdminPort", "statNameLength", "statusPort", "concurrency");
+
+    /** Wrapper-typed fields (google.protobuf.Int32Value, BoolValue): written when set, even to 0 or false. */
+    private static final Set<String> WRAPPERS = Set.of("concurrency", "holdApplicationUntilProxyStarts");
+
+    /** Enum fields and their zero value, which proto3 JSON leaves out. */
+    private static final Map<String, String> ENUM_ZERO = Map.of("interceptionMode", "REDIRECT",
+            "controlPlaneAuthPolicy", "NONE");
+
+    /**
+     * The PROXY_CONFIG value, as Istio writes it: the pod's proxy config, less the fields cleanProxyConfig drops
+     * when they equal the defaults, as protobuf JSON (zero scalars and enums left out; messages and wrappers
+     * kept when set, so an explicit {@code tracing: {}} or {@code holdApplicationUntilProxyStarts: false} stays).
+     */
     static String toJson(ObjectNode proxyConfig, ObjectNode defaults) {
         ObjectNode out = Trees.object();
         List<String> names = new ArrayList<>(FIELD_ORDER);
@@ -81,18 +101,22 @@ final class ProxyConfigs {
         }
         for (String name : names) {
             JsonNode value = proxyConfig.get(name);
-            if (value == null || isZero(value) || value.equals(defaults.get(name))) {
+            if (value == null || value.isNull() || (CLEANED.contains(name) && value.equals(defaults.get(name)))) {
                 continue;
             }
-            out.set(name, value.isObject() && isMap(name) ? sorted((ObjectNode) value) : value);
+            boolean zero = value.isObject() ? isMap(name) && value.isEmpty()
+                    : !WRAPPERS.contains(name) && (isZero(value) || value.asString("").equals(ENUM_ZERO.get(name)));
+            if (!zero) {
+                out.set(name, value.isObject() && isMap(name) ? sorted((ObjectNode) value) : value);
+            }
         }
         return GoJson.write(out);
     }
 
-    /** Proto3 leaves out empty strings, false, empty lists and maps (wrapped numbers such as concurrency: 0 stay). */
+    /** Proto3 JSON leaves out empty strings, false, 0 and empty lists. */
     private static boolean isZero(JsonNode v) {
-        return v.isNull() || (v.isString() && v.asString().isEmpty()) || (v.isBoolean() && !v.asBoolean())
-                || (v.isContainer() && v.isEmpty());
+        return (v.isString() && v.asString().isEmpty()) || (v.isBoolean() && !v.asBoolean())
+                || (v.isNumber() && v.asDouble() == 0) || (v.isArray() && v.isEmpty());
     }
 
     private static boolean isMap(String field) {

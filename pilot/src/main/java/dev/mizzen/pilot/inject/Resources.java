@@ -26,22 +26,29 @@ final class Resources {
                 if (!containers.contains(Trees.text(c, "name"))) {
                     continue;
                 }
-                ObjectNode resources = Trees.obj(c, "resources");
-                for (String kind : new String[]{"requests", "limits"}) {
-                    ObjectNode amounts = Trees.obj(resources, kind);
-                    if (amounts == null) {
-                        continue;
-                    }
-                    for (Map.Entry<String, JsonNode> e : amounts.properties()) {
-                        JsonNode v = e.getValue();
-                        String text = v.isNumber() ? v.asString() : v.asString("");
-                        try {
-                            e.setValue(Trees.NODES.stringNode(Quantity.parse(text).canonical()));
-                        } catch (IllegalArgumentException ex) {
-                            errors.add("container " + Trees.text(c, "name") + " resources." + kind + "."
-                                    + e.getKey() + ": " + ex.getMessage());
-                        }
-                    }
+                errors.addAll(canonicalize(c));
+            }
+        }
+        return errors;
+    }
+
+    /** Canonicalizes one container's requests and limits in place; returns the problems found. */
+    static List<String> canonicalize(ObjectNode c) {
+        List<String> errors = new ArrayList<>();
+        ObjectNode resources = Trees.obj(c, "resources");
+        for (String kind : new String[]{"requests", "limits"}) {
+            ObjectNode amounts = Trees.obj(resources, kind);
+            if (amounts == null) {
+                continue;
+            }
+            for (Map.Entry<String, JsonNode> e : amounts.properties()) {
+                JsonNode v = e.getValue();
+                String text = v.isNumber() ? v.asString() : v.asString("");
+                try {
+                    e.setValue(Trees.NODES.stringNode(Quantity.parse(text).canonical()));
+                } catch (IllegalArgumentException ex) {
+                    errors.add("container " + Trees.text(c, "name") + " resources." + kind + "."
+                            + e.getKey() + ": " + ex.getMessage());
                 }
             }
         }

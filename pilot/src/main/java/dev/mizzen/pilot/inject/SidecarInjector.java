@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * The injection engine: a pod in, the pod Istio's injector would make of it out (or why not). Pure apart from
  * reading its settings: the request's pod is never modified and the same request always gives the same pod.
  * <p>
- * The steps are Istio's: policy; annotation checks; the pod's ProxyConfig; render each template and merge it
- * onto the pod (strategic merge); merge the user's own versions of template containers back on top; then the
+ * The steps are Istio's: policy; annotation checks; the pod's ProxyConfig; render each template (seeing the pod
+ * as it was before any earlier injection, see {@link Reinjection}) and merge it onto the pod (strategic merge); merge the user's own versions of template containers back on top; then the
  * post-processing no template can do (cluster env, Prometheus merge, probe rewriting, status annotation,
  * container order); last, a check that the result is still a pod Kubernetes will run.
  * <p>
@@ -75,7 +75,10 @@ public final class SidecarInjector {
 
         ObjectNode proxyConfig = ProxyConfigs.forPod(meshProxyConfig, annotations);
         String proxyConfigJson = ProxyConfigs.toJson(proxyConfig, settings.proxyConfigDefaults());
-        Map<String, Object> data = TemplateData.of(pod, request, proxyConfig, proxyConfigJson, settings, shared);
+        Reinjection earlier = Reinjection.of(annotations);
+        ObjectNode seen = Reinjection.reinsertOverrides(
+                earlier == null ? pod : earlier.strip(pod, ProxyConfigs.statusPort(meshProxyConfig)));
+        Map<String, Object> data = TemplateData.of(seen, request, proxyConfig, proxyConfigJson, settings, shared);
 
         ObjectNode merged = pod.deepCopy();
         ObjectNode templatePod = Trees.object();
@@ -149,10 +152,12 @@ public final class SidecarInjector {
         }
         int meshStatusPort = ProxyConfigs.statusPort(meshProxyConfig);
         PrometheusMerge.apply(pod, sidecar, settings.meshConfig(), meshStatusPort);
+        PrometheusMerge.applySecurePort(pod, sidecar);
         Map<String, String> current = Trees.stringMap(annotations);
         if (sidecar != null && ProbeRewriter.enabled(current, settings.values())) {
             String port = current.get(Annotations.STATUS_PORT);
-            ProbeRewriter.rewrite(pod, sidecar, port != null ? Integer.parseInt(port.trim()) : meshStatusPort);
+            ProbeRewriter.rewrite(pod, sidecar, port != null ? Integer.parseInt(port.trim()) : meshStatusPort,
+                    meshStatusPort, current.containsKey(Annotations.STATUS));
         }
 
         if (clusterEnv.containsKey("ISTIO_META_NETWORK")) {

@@ -4,14 +4,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Kubernetes' strategic merge patch for Pods, the subset injection needs: objects merge key by key; lists whose
  * Go field declares a patch merge key (containers and volumes by name, env by name, volumeMounts by mountPath,
- * ports by containerPort, ...) merge item by item, items of the patch that are new being appended in order;
- * every other list is replaced. One deliberate difference: a null in the patch is ignored rather than
+ * ports by containerPort, ...) merge item by item and are ordered as Kubernetes orders them
+ * ({@link #mergeList}); every other list is replaced. One deliberate difference: a null in the patch is ignored rather than
  * deleting the field, so a template can add and change but never remove what the user wrote.
  */
 final class StrategicMerge {
@@ -79,22 +80,70 @@ final class StrategicMerge {
         }
     }
 
+    /**
+     * Merges a keyed list as Kubernetes does (mergeSlice, then normalizeElementOrder): patch items merge into the
+     * items with the same key or are added; then the patch's items, in patch order, are interleaved with the
+     * items only the original has, in original order: a patch item that was in the original keeps its place
+     * relative to them, a new one goes before the original items still to come.
+     */
     private static void mergeList(ArrayNode list, ArrayNode patch, ListRule rule) {
+        String key = rule.mergeKey();
+        List<JsonNode> serverOrder = new ArrayList<>();
+        list.forEach(serverOrder::add);
+        List<JsonNode> merged = new ArrayList<>(serverOrder);
+        List<JsonNode> patchItems = new ArrayList<>();
         for (JsonNode item : patch) {
-            if (!(item instanceof ObjectNode patchItem) || !patchItem.has(rule.mergeKey())) {
-                list.add(withoutNulls(item));
+            if (!(item instanceof ObjectNode patchItem) || !patchItem.has(key)) {
+                JsonNode added = withoutNulls(item);
+                merged.add(added);
+                patchItems.add(added);
                 continue;
             }
-            ObjectNode match = find(list, rule.mergeKey(), patchItem.get(rule.mergeKey()));
+            ObjectNode match = find(merged, key, patchItem.get(key));
             if (match != null) {
                 merge(match, patchItem, rule.items());
+                if (patchItems.stream().noneMatch(x -> x == match)) {
+                    patchItems.add(match);
+                }
             } else {
-                list.add(withoutNulls(patchItem));
+                JsonNode added = withoutNulls(patchItem);
+                merged.add(added);
+                patchItems.add(added);
+            }
+        }
+        List<JsonNode> serverOnly = new ArrayList<>();
+        for (JsonNode item : merged) {
+            if (patchItems.stream().noneMatch(x -> x == item)) {
+                serverOnly.add(item);
+            }
+        }
+        list.removeAll();
+        int i = 0;
+        int j = 0;
+        while (i < serverOnly.size() || j < patchItems.size()) {
+            if (j >= patchItems.size()) {
+                list.add(serverOnly.get(i++));
+            } else if (i >= serverOnly.size()) {
+                list.add(patchItems.get(j++));
+            } else {
+                int li = index(serverOrder, serverOnly.get(i), key);
+                int ri = index(serverOrder, patchItems.get(j), key);
+                list.add(li >= 0 && ri >= 0 && li < ri ? serverOnly.get(i++) : patchItems.get(j++));
             }
         }
     }
 
-    private static ObjectNode find(ArrayNode list, String key, JsonNode value) {
+    private static int index(List<JsonNode> order, JsonNode item, String key) {
+        JsonNode value = item.get(key);
+        for (int i = 0; value != null && i < order.size(); i++) {
+            if (value.equals(order.get(i).get(key))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static ObjectNode find(List<JsonNode> list, String key, JsonNode value) {
         for (JsonNode item : list) {
             if (item instanceof ObjectNode o && value.equals(o.get(key))) {
                 return o;

@@ -16,8 +16,10 @@ import java.util.Map;
  *   <li>{@code deployment}: name, namespace of the workload; {@code typeMeta}: its apiVersion, kind</li>
  *   <li>{@code proxyConfig} (the pod's merged ProxyConfig), {@code proxyConfigJson} (PROXY_CONFIG),
  *   {@code proxyMetadata} (sorted), {@code interceptionMode}, {@code holdApplicationUntilProxyStarts}</li>
- *   <li>{@code meshConfig}, {@code values}, {@code revision}, {@code proxyImage}, {@code proxyUID},
- *   {@code proxyGID}, {@code nativeSidecars}</li>
+ *   <li>{@code meshConfig}, {@code values}, {@code revision}, {@code proxyImage}, {@code proxyInitImage},
+ *   {@code proxyUID}, {@code proxyGID}, {@code nativeSidecars} (the layout; a pod's sidecar.istio.io/nativeSidecar
+ *   overrides it in the template), {@code inboundTrafficPolicyMode} ({@code localhost} or {@code passthrough}),
+ *   {@code otelResourceAttributes}, {@code compliancePolicy} (always empty: no setting of ours)</li>
  * </ul>
  */
 final class TemplateData {
@@ -80,6 +82,12 @@ final class TemplateData {
         data.put("values", shared.values());
         data.put("revision", shared.revision());
         data.put("proxyImage", proxyImage(settings.values(), proxyConfig, annotations));
+        data.put("proxyInitImage", proxyInitImage(settings.values(), annotations));
+        data.put("inboundTrafficPolicyMode", "LOCALHOST".equals(
+                settings.meshConfig().path("inboundTrafficPolicy").path("mode").asString("")) ? "localhost" : "passthrough");
+        data.put("otelResourceAttributes", OtelResourceAttributes.of(settings.meshConfig(), annotations,
+                Trees.stringMap(Trees.obj(meta, "labels")), w.namespace(), Trees.objects(Trees.arr(spec, "containers"))));
+        data.put("compliancePolicy", "");
         data.put("proxyUID", PROXY_UID);
         data.put("proxyGID", PROXY_UID);
         data.put("nativeSidecars", shared.native_());
@@ -87,18 +95,29 @@ final class TemplateData {
     }
 
     /**
-     * {@code <hub>/<image>:<tag>}, the tag's -distroless/-debug suffix set from the proxy config's image type
-     * or the sidecar.istio.io/proxyImageType annotation, as Istio's ProxyImage does.
+     * {@code <hub>/<image>:<tag>}, the tag's -distroless/-debug suffix set from the proxy config's image type, else
+     * values.global.variant, or the sidecar.istio.io/proxyImageType annotation, as Istio's ProxyImage does.
      */
     static String proxyImage(JsonNode values, ObjectNode proxyConfig, Map<String, String> annotations) {
+        return imageUrl(values, values.path("global").path("proxy").path("image").asString(""),
+                proxyConfig.path("image").path("imageType").asString(""), annotations);
+    }
+
+    /** The image of istio-init / istio-validation: values.global.proxy_init.image, as Istio's ProxyInitImage. */
+    static String proxyInitImage(JsonNode values, Map<String, String> annotations) {
+        return imageUrl(values, values.path("global").path("proxy_init").path("image").asString(""), "", annotations);
+    }
+
+    private static String imageUrl(JsonNode values, String image, String type, Map<String, String> annotations) {
         JsonNode global = values.path("global");
-        String image = global.path("proxy").path("image").asString("");
         if (image.isEmpty()) {
             image = "proxyv2";
         }
         JsonNode tagNode = global.path("tag");
-        String tag = tagNode.isValueNode() ? tagNode.asString() : "";
-        String type = proxyConfig.path("image").path("imageType").asString("");
+        String tag = tagNode.isValueNode() ? TemplateFunctions.str(Trees.JSON.convertValue(tagNode, Object.class)) : "";
+        if (type.isEmpty()) {
+            type = global.path("variant").asString("");
+        }
         type = annotations.getOrDefault(Annotations.PROXY_IMAGE_TYPE, type);
         if (!type.isEmpty()) {
             for (String known : IMAGE_TYPES) {

@@ -17,10 +17,13 @@ import java.util.Map;
 /**
  * The helpers injection templates call, named after the functions of Istio's Go templates so a template ports
  * line by line. Functions: {@code annotation(name, default)} (the pod's annotation, else the default),
- * {@code excludeInboundPort(port, ports)}, {@code fromJson(text)}, {@code appendMultusNetwork(networks, name)}.
+ * {@code excludeInboundPort(port, ports)}, {@code fromJson(text)}, {@code appendMultusNetwork(networks, name)},
+ * {@code directory(path)}, {@code namedEntries(json)} (the entries of a user volume annotation as objects with
+ * their name first: a JSON object of name to spec, or a JSON array of specs that carry their own name).
  * Filters: {@code quote} (a JSON string literal, which is a safe YAML scalar whatever the value holds),
  * {@code json} or {@code json('ContainerPort')} (compact JSON, Go field order for the named struct),
- * {@code withName(name)} (a map with name put first).
+ * {@code withName(name)} (a map with name put first), {@code trunc(n)} and {@code trimAll(chars)} (Sprig's),
+ * {@code omitNil} (Istio's: nulls removed from maps and lists, recursively).
  */
 final class TemplateFunctions extends AbstractExtension {
     @Override
@@ -35,7 +38,9 @@ final class TemplateFunctions extends AbstractExtension {
                         (args, ctx) -> excludeInboundPort(str(args.get("port")), str(args.get("ports")))),
                 "fromJson", function(List.of("text"), (args, ctx) -> fromJson(str(args.get("text")))),
                 "appendMultusNetwork", function(List.of("networks", "name"),
-                        (args, ctx) -> appendMultusNetwork(str(args.get("networks")), str(args.get("name")))));
+                        (args, ctx) -> appendMultusNetwork(str(args.get("networks")), str(args.get("name")))),
+                "directory", function(List.of("path"), (args, ctx) -> directory(str(args.get("path")))),
+                "namedEntries", function(List.of("text"), (args, ctx) -> namedEntries(str(args.get("text")))));
     }
 
     @Override
@@ -43,6 +48,13 @@ final class TemplateFunctions extends AbstractExtension {
         return Map.of(
                 "quote", filter(List.of(), (input, args) -> GoJson.quote(str(input))),
                 "json", filter(List.of("type"), (input, args) -> GoJson.write(Trees.toTree(input), type(args))),
+                "trunc", filter(List.of("length"), (input, args) -> {
+                    String v = str(input);
+                    int n = Integer.parseInt(str(args.get("length")));
+                    return v.length() > n ? v.substring(0, n) : v;
+                }),
+                "trimAll", filter(List.of("chars"), (input, args) -> trimAll(str(input), str(args.get("chars")))),
+                "omitNil", filter(List.of(), (input, args) -> omitNil(input)),
                 "withName", filter(List.of("name"), (input, args) -> {
                     Map<String, Object> out = new LinkedHashMap<>();
                     out.put("name", args.get("name"));
@@ -93,30 +105,115 @@ final class TemplateFunctions extends AbstractExtension {
         }
     }
 
-    /** Adds {@code name} to a Multus networks annotation (comma list or JSON list) unless it is there. */
-    static String appendMultusNetwork(String existing, String name) {
+    /**
+     * Istio's appendMultusNetwork: adds {@code network} ({@code name} or {@code namespace/name}) to a Multus
+     * networks annotation (comma list or JSON list) unless it is there.
+     */
+    static String appendMultusNetwork(String existing, String network) {
         if (existing.isEmpty()) {
-            return name;
+            return network;
         }
         int bracket = existing.lastIndexOf(']');
         if (bracket >= 0) {
+            int slash = network.indexOf('/');
+            String ns = slash < 0 ? "" : network.substring(0, slash);
+            String name = slash < 0 ? network : network.substring(slash + 1);
             try {
                 for (JsonNode n : Trees.JSON.readTree(existing)) {
-                    if (name.equals(n.path("name").asString(""))) {
+                    if (name.equals(n.path("name").asString("")) && ns.equals(n.path("namespace").asString(""))) {
                         return existing;
                     }
                 }
             } catch (JacksonException e) {
                 return existing;
             }
-            return existing.substring(0, bracket) + ", {\"name\": \"" + name + "\"}" + existing.substring(bracket);
+            String entry = ns.isEmpty() ? ", {\"name\": \"" + name + "\"}"
+                    : ", {\"name\": \"" + name + "\", \"namespace\": \"" + ns + "\"}";
+            return existing.substring(0, bracket) + entry + existing.substring(bracket);
         }
         for (String n : existing.split(",")) {
-            if (n.trim().equals(name)) {
+            if (n.trim().equals(network)) {
                 return existing;
             }
         }
-        return existing + ", " + name;
+        return existing + ", " + network;
+    }
+
+    /** Sprig's trimAll: {@code chars} cut from both ends. */
+    static String trimAll(String value, String chars) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && chars.indexOf(value.charAt(start)) >= 0) {
+            start++;
+        }
+        while (end > start && chars.indexOf(value.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        return value.substring(start, end);
+    }
+
+    /** Go's filepath.Dir. */
+    static String directory(String path) {
+        int slash = path.lastIndexOf('/');
+        if (slash < 0) {
+            return ".";
+        }
+        return slash == 0 ? "/" : path.substring(0, slash);
+    }
+
+    /** Istio's omitNil: nulls removed from maps and lists, recursively; a map or list left empty goes too. */
+    static Object omitNil(Object value) {
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> {
+                Object kept = omitNil(v);
+                if (kept != null) {
+                    out.put(String.valueOf(k), kept);
+                }
+            });
+            return out.isEmpty() ? null : out;
+        }
+        if (value instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(v -> {
+                Object kept = omitNil(v);
+                if (kept != null) {
+                    out.add(kept);
+                }
+            });
+            return out.isEmpty() ? null : out;
+        }
+        return value;
+    }
+
+    /**
+     * The entries of sidecar.istio.io/userVolume or userVolumeMount: a JSON object of name to spec gives each
+     * spec with its name put first; a JSON array gives its specs as they are (each names itself, as it does in
+     * Istio, where the spec's own name wins over the index the template writes).
+     */
+    static List<Object> namedEntries(String text) {
+        List<Object> out = new ArrayList<>();
+        Object parsed = fromJson(text);
+        if (parsed instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("name", String.valueOf(k));
+                if (v instanceof Map<?, ?> spec) {
+                    spec.forEach((sk, sv) -> entry.put(String.valueOf(sk), sv));
+                }
+                out.add(entry);
+            });
+        } else if (parsed instanceof List<?> l) {
+            for (int i = 0; i < l.size(); i++) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("name", String.valueOf(i));
+                if (l.get(i) instanceof Map<?, ?> spec) {
+                    spec.forEach((sk, sv) -> entry.put(String.valueOf(sk), sv));
+                }
+                out.add(entry);
+            }
+        }
+        return out;
     }
 
     private static Map<?, ?> podAnnotations(EvaluationContext ctx) {

@@ -123,7 +123,7 @@ final class Trees {
 
     /**
      * Deep merge of {@code overlay} onto a copy of {@code base}: objects merge key by key, anything else is
-     * replaced; how Helm merges a values file onto the chart's defaults.
+     * replaced, and a null removes the key; how Helm merges a values file onto the chart's defaults.
      */
     static ObjectNode overlay(ObjectNode base, ObjectNode overlay) {
         ObjectNode out = base.deepCopy();
@@ -134,7 +134,9 @@ final class Trees {
     private static void mergeInto(ObjectNode target, ObjectNode overlay) {
         for (Map.Entry<String, JsonNode> e : overlay.properties()) {
             JsonNode current = target.get(e.getKey());
-            if (current instanceof ObjectNode co && e.getValue() instanceof ObjectNode ov) {
+            if (e.getValue().isNull()) {
+                target.remove(e.getKey());
+            } else if (current instanceof ObjectNode co && e.getValue() instanceof ObjectNode ov) {
                 mergeInto(co, ov);
             } else {
                 target.set(e.getKey(), e.getValue().deepCopy());

@@ -17,7 +17,7 @@ record ConfigIndexes(VirtualServiceIndex virtualServices, DestinationRuleIndex d
                      PeerAuthenticationIndex peerAuthentications, GatewayIndex gateways,
                      AuthorizationPolicyIndex authorizationPolicies, RequestAuthenticationIndex requestAuthentications,
                      ServiceEntryConverter.Converted serviceEntries, EnvoyFilterIndex envoyFilters,
-                     TelemetryIndex telemetries, WasmPluginIndex wasmPlugins) {
+                     TelemetryIndex telemetries, WasmPluginIndex wasmPlugins, ConfigSnapshot snapshot) {
 
     static ConfigIndexes of(ConfigSnapshot configs, MeshSettings mesh) {
         return new ConfigIndexes(
@@ -31,6 +31,7 @@ record ConfigIndexes(VirtualServiceIndex virtualServices, DestinationRuleIndex d
                 ServiceEntryConverter.convert(configs.list(ConfigKind.SERVICE_ENTRY), configs.list(ConfigKind.WORKLOAD_ENTRY)),
                 EnvoyFilterIndex.build(configs.list(ConfigKind.ENVOY_FILTER), mesh.rootNamespace()),
                 TelemetryIndex.build(configs.list(ConfigKind.TELEMETRY), mesh.rootNamespace()),
-                WasmPluginIndex.build(configs.list(ConfigKind.WASM_PLUGIN), mesh.rootNamespace()));
+                WasmPluginIndex.build(configs.list(ConfigKind.WASM_PLUGIN), mesh.rootNamespace()),
+                configs);
     }
 }

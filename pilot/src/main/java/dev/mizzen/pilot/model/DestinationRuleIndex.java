@@ -48,18 +48,19 @@ public final class DestinationRuleIndex {
         return out;
     }
 
-    /** The effective rule for a service as seen by a proxy in {@code proxyNamespace}. */
-    public Optional<DestinationRule> lookup(String hostname, String serviceNamespace, String proxyNamespace) {
-        List<Config<DestinationRule>> rules = applicable(hostname, serviceNamespace, proxyNamespace);
-        return rules.isEmpty() ? Optional.empty() : Optional.of(merge(rules));
+    /**
+     * The rules that apply to a service for a proxy of a namespace: their keys (proxies of namespaces that see the
+     * same rules get the same config for the host, so caches can share it) and their merge, the effective rule.
+     */
+    public record Applicable(List<ConfigKey> keys, Optional<DestinationRule> rule) {
+        static final Applicable NONE = new Applicable(List.of(), Optional.empty());
     }
 
-    /**
-     * The rules {@link #lookup} merges, by key: proxies of namespaces that see the same rules for a host get the
-     * same config for it, so caches can share it between them.
-     */
-    public List<ConfigKey> applicableKeys(String hostname, String serviceNamespace, String proxyNamespace) {
-        return applicable(hostname, serviceNamespace, proxyNamespace).stream().map(Config::key).toList();
+    /** What applies to a service as seen by a proxy in {@code proxyNamespace}. */
+    public Applicable lookup(String hostname, String serviceNamespace, String proxyNamespace) {
+        List<Config<DestinationRule>> rules = applicable(hostname, serviceNamespace, proxyNamespace);
+        return rules.isEmpty() ? Applicable.NONE
+                : new Applicable(rules.stream().map(Config::key).toList(), Optional.of(merge(rules)));
     }
 
     private List<Config<DestinationRule>> applicable(String hostname, String serviceNamespace, String proxyNamespace) {

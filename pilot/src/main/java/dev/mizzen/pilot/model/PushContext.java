@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Everything a push generates config from: one consistent view of the registry and the Istio config,
@@ -36,15 +37,19 @@ public final class PushContext {
     private final List<Service> sortedServices;
     /** the Kubernetes registry of this push: its endpoints and credentials (its services are in {@link #services}) */
     private final RegistrySnapshot kubernetes;
-    /** per (namespace, labels) of connected proxies: bounded, since a plaintext proxy claims its own labels */
     private final Cache<ScopeKey, SidecarScope> scopes;
+
+    private final Cache<RuleKey, DestinationRuleIndex.Applicable> rules;
 
     private record ScopeKey(String namespace, Map<String, String> labels) {
     }
 
+    private record RuleKey(String hostname, String proxyNamespace) {
+    }
+
     private PushContext(long version, MeshSettings mesh, ConfigIndexes config, SecurityPolicies security,
                         Map<String, Service> services, List<Service> sortedServices, RegistrySnapshot kubernetes,
-                        Cache<ScopeKey, SidecarScope> scopes) {
+                        Memos memos) {
         this.version = version;
         this.mesh = mesh;
         this.config = config;
@@ -52,7 +57,19 @@ public final class PushContext {
         this.services = services;
         this.sortedServices = sortedServices;
         this.kubernetes = kubernetes;
-        this.scopes = scopes;
+        this.scopes = memos.scopes();
+        this.rules = memos.rules();
+    }
+
+    /**
+     * What the indexes would compute again for each proxy, remembered for the config of a push (an endpoint-only
+     * push keeps them). Bounded: a plaintext proxy claims its own namespace and labels.
+     */
+    private record Memos(Cache<ScopeKey, SidecarScope> scopes, Cache<RuleKey, DestinationRuleIndex.Applicable> rules) {
+        static Memos fresh() {
+            return new Memos(Caffeine.newBuilder().maximumSize(50_000).build(),
+                    Caffeine.newBuilder().maximumSize(200_000).build());
+        }
     }
 
     /** A push context without fetched JWT keys: tokens of issuers whose keys are not inline are rejected. */
@@ -69,8 +86,7 @@ public final class PushContext {
         Map<String, Service> byHost = Map.copyOf(services);
         List<Service> sorted = services.values().stream().sorted(Comparator.comparing(Service::hostname)).toList();
         SecurityPolicies security = SecurityPolicies.of(config, mesh, h -> Optional.ofNullable(byHost.get(h)), jwks);
-        return new PushContext(version, mesh, config, security, byHost, sorted, kubernetes,
-                Caffeine.newBuilder().maximumSize(50_000).build());
+        return new PushContext(version, mesh, config, security, byHost, sorted, kubernetes, Memos.fresh());
     }
 
     /**
@@ -78,7 +94,8 @@ public final class PushContext {
      * (a change of services or Secrets is a full push).
      */
     public PushContext withEndpoints(long newVersion, RegistrySnapshot newRegistry) {
-        return new PushContext(newVersion, mesh, config, security, services, sortedServices, newRegistry, scopes);
+        return new PushContext(newVersion, mesh, config, security, services, sortedServices, newRegistry,
+                new Memos(scopes, rules));
     }
 
     public long version() {
@@ -87,6 +104,11 @@ public final class PushContext {
 
     public MeshSettings mesh() {
         return mesh;
+    }
+
+    /** The Istio config this push was built from. */
+    public ConfigSnapshot configs() {
+        return config.snapshot();
     }
 
     public Optional<Service> service(String hostname) {
@@ -133,6 +155,17 @@ public final class PushContext {
                 : config.serviceEntries().endpoints().getOrDefault(hostname, List.of());
     }
 
+    /** The SPIFFE identities a service's endpoints run as: what mTLS to it must verify, sorted. */
+    public List<String> identitiesOf(Service service) {
+        TreeSet<String> out = new TreeSet<>();
+        for (Endpoint e : endpoints(service.hostname())) {
+            if (!e.serviceAccount().isEmpty()) {
+                out.add(mesh.spiffeId(e.namespace(), e.serviceAccount()));
+            }
+        }
+        return List.copyOf(out);
+    }
+
     public Optional<TlsCredential> credential(String namespace, String name) {
         return kubernetes.credential(namespace, name);
     }
@@ -142,8 +175,16 @@ public final class PushContext {
     }
 
     public Optional<DestinationRule> destinationRule(String hostname, String proxyNamespace) {
-        String serviceNamespace = service(hostname).map(Service::namespace).orElse(proxyNamespace);
-        return config.destinationRules().lookup(hostname, serviceNamespace, proxyNamespace);
+        return destinationRules(hostname, proxyNamespace).rule();
+    }
+
+    /**
+     * The DestinationRules of a host for a proxy namespace, looked up once per push: generators ask for every
+     * cluster and endpoint set of every proxy, and the lookup scans wildcard hosts.
+     */
+    private DestinationRuleIndex.Applicable destinationRules(String hostname, String proxyNamespace) {
+        return rules.get(new RuleKey(hostname, proxyNamespace), k -> config.destinationRules().lookup(hostname,
+                service(hostname).map(Service::namespace).orElse(proxyNamespace), proxyNamespace));
     }
 
     /**
@@ -152,8 +193,7 @@ public final class PushContext {
      * so the number of cached clusters and endpoint sets follows the config, not the namespaces proxies claim.
      */
     public List<ConfigKey> destinationRuleScope(String hostname, String proxyNamespace) {
-        String serviceNamespace = service(hostname).map(Service::namespace).orElse(proxyNamespace);
-        return config.destinationRules().applicableKeys(hostname, serviceNamespace, proxyNamespace);
+        return destinationRules(hostname, proxyNamespace).keys();
     }
 
     /**

@@ -43,7 +43,12 @@ public final class PushController implements AutoCloseable {
     private final Debouncer debouncer;
     private final Timer fullPushes;
     private final Timer endpointPushes;
-    private PushContext current;
+    private final PushMetrics metrics;
+    /** when the first change not yet pushed was heard ({@link System#nanoTime()}); 0 when none waits */
+    private final java.util.concurrent.atomic.AtomicLong firstChange = new java.util.concurrent.atomic.AtomicLong();
+    private final java.time.Clock clock = java.time.Clock.systemUTC();
+    private volatile PushStatus lastPush;
+    private volatile PushContext current;
     private long versions;
     private Set<String> knownProblems = new HashSet<>();
     private final List<Consumer<PushRequest>> observers = new CopyOnWriteArrayList<>();
@@ -57,25 +62,35 @@ public final class PushController implements AutoCloseable {
         this.jwks = jwks;
         this.target = target;
         this.debouncer = new Debouncer(debounce, this::push);
-        this.fullPushes = Timer.builder("pilot_push_time").tag("type", "full").register(meters);
-        this.endpointPushes = Timer.builder("pilot_push_time").tag("type", "eds").register(meters);
+        this.fullPushes = Timer.builder("pilot_push_time").tag("type", "full")
+                .description("Time of a push: building the push context and sending it to every proxy.").register(meters);
+        this.endpointPushes = Timer.builder("pilot_push_time").tag("type", "eds")
+                .description("Time of a push: building the push context and sending it to every proxy.").register(meters);
+        this.metrics = new PushMetrics(meters, () -> current);
         registry.addListener(this::onChange);
         configs.addListener(this::onChange);
         jwks.addListener(this::onChange);
     }
 
     private void onChange(ChangeEvent event) {
-        debouncer.onPush(PushRequests.of(event));
+        PushRequest request = PushRequests.of(event);
+        firstChange.compareAndSet(0, System.nanoTime());
+        metrics.triggered(request);
+        debouncer.onPush(request);
     }
 
     /** Builds the first push context; call once the registry and the config store have synced. */
     public synchronized void initialize() {
+        java.time.Instant startedAt = clock.instant();
         current = build();
         target.initialize(current);
+        lastPush = PushMetrics.status(current, PushRequest.full("initial"), startedAt, clock.instant(), knownProblems);
     }
 
     private PushContext build() {
+        long start = System.nanoTime();
         PushContext context = PushContext.build(++versions, mesh, registry.snapshot(), configs.snapshot(), jwks);
+        metrics.contextBuilt(System.nanoTime() - start);
         Set<String> problems = new TreeSet<>(ReferenceCheck.problems(context));
         problems.addAll(PolicyCheck.problems(context));
         for (String problem : problems) {
@@ -89,12 +104,27 @@ public final class PushController implements AutoCloseable {
 
     synchronized void push(PushRequest request) {
         long start = System.nanoTime();
+        java.time.Instant startedAt = clock.instant();
+        long first = firstChange.getAndSet(0);
+        first = first == 0 ? start : first;
+        metrics.debounced(start - first);
         current = request.isFull() || current == null ? build() : current.withEndpoints(++versions, registry.snapshot());
-        target.push(current, request);
+        target.push(current, request, first);
         long nanos = System.nanoTime() - start;
+        lastPush = PushMetrics.status(current, request, startedAt, clock.instant(), knownProblems);
         (request.isFull() ? fullPushes : endpointPushes).record(nanos, TimeUnit.NANOSECONDS);
         LOG.debug("push {} ({}) done in {} ms", current.version(), request, nanos / 1_000_000);
         observers.forEach(o -> o.accept(request));
+    }
+
+    /** The push context being served, for the debug views; empty before {@link #initialize()}. */
+    public java.util.Optional<PushContext> current() {
+        return java.util.Optional.ofNullable(current);
+    }
+
+    /** The last push, for the debug views; empty before the first push after start. */
+    public java.util.Optional<PushStatus> lastPush() {
+        return java.util.Optional.ofNullable(lastPush);
     }
 
     /** Hears about every push once it was sent to all proxies (tools and tests wait on it). */

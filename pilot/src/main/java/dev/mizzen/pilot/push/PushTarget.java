@@ -9,4 +9,12 @@ public interface PushTarget {
 
     /** Takes a new push context and sends each proxy what {@code request} changed for it; returns when sent. */
     void push(PushContext context, PushRequest request);
+
+    /**
+     * The same, knowing when the first change of the push was heard ({@link System#nanoTime()}), so that the target
+     * can measure how long config took to reach each proxy (Istio's {@code pilot_proxy_convergence_time}).
+     */
+    default void push(PushContext context, PushRequest request, long firstChangeNanos) {
+        push(context, request);
+    }
 }

@@ -1,6 +1,5 @@
 package dev.mizzen.pilot.xds;
 
-import dev.mizzen.api.identity.CallerCredentialsInterceptor;
 import dev.mizzen.pilot.model.Proxy;
 import dev.mizzen.pilot.model.PushContext;
 import dev.mizzen.pilot.push.PushRequest;
@@ -10,6 +9,8 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +25,7 @@ import java.util.function.Function;
  * Aggregated Discovery Service over gRPC, state of the world ({@link SotwStream}) and incremental
  * ({@link DeltaStream}), one stream object per call: this class only opens them and hands pushes on to the
  * {@link ConnectedProxies} they run in. Bound on the plaintext port it serves anonymous proxies; bound behind a
- * {@link CallerCredentialsInterceptor} (the authenticated port) it admits only proxies that prove the identity
+ * {@code CallerCredentialsInterceptor} (the authenticated port) it admits only proxies that prove the identity
  * they claim ({@link ProxyAdmission}).
  */
 public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase
@@ -39,19 +40,30 @@ public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDi
      */
     public AdsServer(Function<Proxy, Optional<XdsGenerator>> generators, ExecutorService pushExecutor,
                      MeterRegistry meters, XdsAccess access) {
-        this.proxies = new ConnectedProxies(generators, pushExecutor, meters, access);
+        this(generators, pushExecutor, meters, access, XdsDebug.Settings.NONE);
+    }
+
+    /** @param debug what istiod tells authenticated clients over the debug types ({@link XdsDebug}) */
+    public AdsServer(Function<Proxy, Optional<XdsGenerator>> generators, ExecutorService pushExecutor,
+                     MeterRegistry meters, XdsAccess access, XdsDebug.Settings debug) {
+        this.proxies = new ConnectedProxies(generators, pushExecutor, meters, access, debug);
+    }
+
+    /** The service to serve: with each caller's address recorded, for the debug views. */
+    public ServerServiceDefinition service() {
+        return ServerInterceptors.intercept(bindService(), StreamPeer.ADDRESS_INTERCEPTOR);
     }
 
     @Override
     public StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> responses) {
         return new SotwStream(streamIds.incrementAndGet(), (ServerCallStreamObserver<DiscoveryResponse>) responses,
-                proxies, CallerCredentialsInterceptor.current());
+                proxies, StreamPeer.current());
     }
 
     @Override
     public StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(StreamObserver<DeltaDiscoveryResponse> responses) {
         return new DeltaStream(streamIds.incrementAndGet(), (ServerCallStreamObserver<DeltaDiscoveryResponse>) responses,
-                proxies, CallerCredentialsInterceptor.current());
+                proxies, StreamPeer.current());
     }
 
     /** The first push context; streams that arrive before it wait for it. */
@@ -62,10 +74,25 @@ public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDi
 
     @Override
     public void push(PushContext context, PushRequest request) {
-        proxies.push(context, request);
+        proxies.push(context, request, System.nanoTime());
     }
 
-    /** What each connected proxy has, for debugging and tests. */
+    @Override
+    public void push(PushContext context, PushRequest request, long firstChangeNanos) {
+        proxies.push(context, request, firstChangeNanos);
+    }
+
+    /** Finds a connected proxy as Istio's debug endpoints do: the first whose connection id contains {@code proxyId}. */
+    public Optional<ConnectionStatus> find(String proxyId) {
+        return proxies.debug().find(proxyId, Optional.empty());
+    }
+
+    /** Responses sent so far, by Istio's type label ({@code cds}, {@code eds}, ...). */
+    public java.util.Map<String, Long> responsesByType() {
+        return proxies.responsesByType();
+    }
+
+    /** What each connected proxy has, sorted by connection id: for the debug views, {@code istioctl} and tests. */
     public List<ConnectionStatus> status() {
         return proxies.status();
     }

@@ -47,6 +47,8 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
     private final ServerCallStreamObserver<R> out;
     protected final StreamContext context;
     private final Optional<CallerCredentials> credentials;
+    private final String peerAddress;
+    private java.time.Instant connectedAt;
     protected Proxy proxy;
     protected XdsGenerator generator;
     private int nackCount;
@@ -59,13 +61,14 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
     private final Set<String> refusedSecrets = new HashSet<>();
 
     /**
-     * @param credentials what the caller presented on the authenticated port; empty on the plaintext port
+     * @param peer what the caller presented on the authenticated port (nothing on the plaintext port), its address
      */
-    AdsStream(long id, ServerCallStreamObserver<R> out, StreamContext context, Optional<CallerCredentials> credentials) {
+    AdsStream(long id, ServerCallStreamObserver<R> out, StreamContext context, StreamPeer peer) {
         this.id = id;
         this.out = out;
         this.context = context;
-        this.credentials = credentials;
+        this.credentials = peer.credentials();
+        this.peerAddress = peer.address();
         out.setOnReadyHandler(this::onReady);
     }
 
@@ -153,6 +156,7 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
                 }
                 proxy = admitted;
                 generator = chosen.get();
+                connectedAt = context.clock().instant();
                 context.opened(this);
                 LOG.info("{} connected (stream {}, {})", ClientText.name(proxy.id(), 256), id, proxy.identity());
                 while (!closed && !waiting.isEmpty()) {
@@ -167,6 +171,11 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
 
     /** Subscriptions, ACKs and NACKs, alike for both variants; called with the lock held. */
     private void handle(XdsRequest request) {
+        if (request.typeUrl().startsWith(XdsDebug.DEBUG_TYPE)) {
+            // one answer per request, as Istio serves them: no subscription, no ACK expected, never pushed again
+            answerDebug(request);
+            return;
+        }
         int known = TypeUrls.PUSH_ORDER.indexOf(request.typeUrl());
         if (known < 0) {
             LOG.debug("{} asked for unsupported type {}", ClientText.name(proxy.id(), 256),
@@ -182,17 +191,23 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
             subscription.held.putAll(request.initialVersions());
             subscriptions.put(type, subscription);
         }
-        if (!request.nonce().isEmpty()) {
+        // a first request that carries a nonce answers a response of an earlier stream (istiod restarted, or a
+        // client such as Istio's adsc that always sets one): like Istio, treat it as a new subscription
+        if (!request.nonce().isEmpty() && !first) {
             if (request.nonce().equals(subscription.sentNonce)) {
                 if (request.errorDetail().isPresent()) {
                     rememberRejected(subscription);
                     rejected(type, subscription.sentVersion, request.errorDetail().get());
+                    subscription.lastError = ClientText.quote(request.errorDetail().get(), 512);
                 } else {
                     subscription.held.putAll(subscription.pending);
                     subscription.ackedVersion = subscription.sentVersion;
+                    subscription.ackedNonce = subscription.sentNonce;
+                    subscription.lastError = null;
                 }
                 subscription.pending = Map.of();
             } else if (ignoresStaleRequests()) {
+                context.metrics().expiredNonce(type);
                 return; // answers a response that was superseded
             }
         }
@@ -211,9 +226,9 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
     }
 
     @Override
-    public final synchronized void push(PushRequest request, PushScope scope) {
+    public final synchronized boolean push(PushRequest request, PushScope scope) {
         if (!isOpen() || !scope.concerns(proxy)) {
-            return;
+            return false;
         }
         for (String type : TypeUrls.PUSH_ORDER) {
             Subscription subscription = subscriptions.get(type);
@@ -228,6 +243,12 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
                 }
             }
         }
+        return true;
+    }
+
+    @Override
+    public final synchronized Proxy proxy() {
+        return proxy;
     }
 
     private void onReady() {
@@ -261,7 +282,7 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
     /** Counts and logs a rejection, the client's text escaped and cut, at most a few lines per proxy. */
     private void rejected(String type, String version, String detail) {
         nackCount++;
-        context.metrics().rejects.increment();
+        context.metrics().rejected(type);
         nackLog.admit().ifPresent(dropped -> LOG.warn("NACK from {} for {} version {}: {}{}",
                 ClientText.name(proxy.id(), 256), TypeUrls.shortName(type), ClientText.name(version, 64),
                 ClientText.quote(detail), LogThrottle.dropped(dropped)));
@@ -295,10 +316,38 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
                 ? generator.generate(proxy, snapshot, subscription.type, subscription.generatedNames()) : List.of();
     }
 
-    protected final void send(R response) {
+    /**
+     * Sends a response of a subscription and records it: the nonce and time for the debug views; the count, size,
+     * send time and push time (since {@code startNanos}, when the answer began: generation included) in Istio's
+     * metrics.
+     */
+    protected final void send(Subscription subscription, String nonce, R response, long startNanos) {
+        subscription.sentNonce = nonce;
+        subscription.lastSent = context.clock().instant();
+        long before = System.nanoTime();
         out.onNext(response);
-        context.metrics().responses.increment();
+        long after = System.nanoTime();
+        context.metrics().sent(subscription.type, ((com.google.protobuf.Message) response).getSerializedSize(),
+                after - before, after - startNanos);
     }
+
+    /** Sends a response that belongs to no subscription (the debug types). */
+    protected final void sendUntracked(R response) {
+        out.onNext(response);
+    }
+
+    /** Answers a debug type once: asked by an authenticated client, else the stream ends as Istio ends it. */
+    private void answerDebug(XdsRequest request) {
+        XdsDebug.Answer answer = context.debug().answer(proxy, request.typeUrl(), request.names().asked());
+        if (answer.refusal().isPresent()) {
+            close(answer.refusal().get());
+            return;
+        }
+        answerDebug(request.typeUrl(), answer);
+    }
+
+    /** Sends a debug answer in this variant's response message; called with the lock held. */
+    protected abstract void answerDebug(String typeUrl, XdsDebug.Answer answer);
 
     /** What the proxy was sent and acknowledged; empty before it was admitted and after it closed. */
     @Override
@@ -306,18 +355,18 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
         if (proxy == null || closed) {
             return Optional.empty();
         }
-        Map<String, String> sent = new HashMap<>();
-        Map<String, String> acked = new HashMap<>();
+        Map<String, ConnectionStatus.TypeStatus> types = new HashMap<>();
         for (Subscription s : subscriptions.values()) {
-            if (s.sentVersion != null) {
-                sent.put(s.type, s.sentVersion);
-            }
-            if (s.ackedVersion != null) {
-                acked.put(s.type, s.ackedVersion);
-            }
+            types.put(s.type, new ConnectionStatus.TypeStatus(s.type, orEmpty(s.sentNonce), orEmpty(s.ackedNonce),
+                    orEmpty(s.sentVersion), orEmpty(s.ackedVersion), Optional.ofNullable(s.lastSent),
+                    Optional.ofNullable(s.lastError), s.wildcard, s.names, s.sent));
         }
-        return Optional.of(new ConnectionStatus(proxy.id(), sent, acked, nackCount,
+        return Optional.of(new ConnectionStatus(proxy.id() + "-" + id, proxy, connectedAt, peerAddress, types, nackCount,
                 References.allFollowed(subscriptions.values())));
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     @Override

@@ -38,17 +38,21 @@ final class ConnectedProxies implements StreamContext {
     private final XdsLimits limits;
     private final ProxyAdmission admission;
     private final XdsMetrics metrics;
+    private final XdsDebug debug;
+    private final java.time.Clock clock = java.time.Clock.systemUTC();
+    private final ProxyVersions versions;
     private final Map<Long, ProxyStream> streams = new ConcurrentHashMap<>();
     private volatile PushSnapshot current;
 
     ConnectedProxies(Function<Proxy, Optional<XdsGenerator>> generators, ExecutorService pushExecutor,
-                     MeterRegistry meters, XdsAccess access) {
+                     MeterRegistry meters, XdsAccess access, XdsDebug.Settings debug) {
         this.generators = generators;
         this.pushExecutor = pushExecutor;
         this.limits = access.limits();
         this.admission = new ProxyAdmission(access.limits(), access.authenticator(), access.secretAccess(), meters);
         this.metrics = new XdsMetrics(meters);
-        meters.gauge("pilot_xds", streams, Map::size);
+        this.debug = new XdsDebug(debug, this::status);
+        this.versions = new ProxyVersions(meters);
     }
 
     void initialize(PushContext context) {
@@ -61,7 +65,8 @@ final class ConnectedProxies implements StreamContext {
      * each: with thousands of streams and an endpoint push that concerns a few, queueing a task per stream cost
      * more than deciding, per stream, that there is nothing to send.
      */
-    void push(PushContext context, PushRequest request) {
+    void push(PushContext context, PushRequest request, long firstChangeNanos) {
+        long fanOutStart = System.nanoTime();
         PushSnapshot before = current;
         PushSnapshot next = before == null || request.isFull() ? PushSnapshot.fresh(context)
                 : new PushSnapshot(context, before.cache().withoutEndpointsOf(request.hostsUpdated()));
@@ -72,7 +77,13 @@ final class ConnectedProxies implements StreamContext {
         List<Future<?>> sent = new ArrayList<>();
         for (int from = 0; from < all.size(); from += slice) {
             List<ProxyStream> part = all.subList(from, Math.min(all.size(), from + slice));
-            sent.add(pushExecutor.submit(() -> part.forEach(s -> pushTo(s, request, scope))));
+            sent.add(pushExecutor.submit(() -> part.forEach(s -> {
+                long dequeued = System.nanoTime();
+                metrics.queueTime.record(XdsMetrics.seconds(dequeued - fanOutStart));
+                if (pushTo(s, request, scope)) {
+                    metrics.convergence.record(XdsMetrics.seconds(System.nanoTime() - firstChangeNanos));
+                }
+            })));
         }
         for (Future<?> f : sent) {
             try {
@@ -86,16 +97,26 @@ final class ConnectedProxies implements StreamContext {
         }
     }
 
-    private static void pushTo(ProxyStream stream, PushRequest request, PushScope scope) {
+    /** True when the push concerned the proxy (it was sent what changed, or had it already). */
+    private static boolean pushTo(ProxyStream stream, PushRequest request, PushScope scope) {
         try {
-            stream.push(request, scope);
+            return stream.push(request, scope);
         } catch (RuntimeException e) {
             LOG.error("push to a proxy failed", e);
+            return false;
         }
     }
 
+    /** Every admitted stream's status, sorted by connection id (proxy id, then stream), as Istio's {@code SortedClients}. */
     List<ConnectionStatus> status() {
-        return streams.values().stream().map(ProxyStream::status).flatMap(Optional::stream).toList();
+        return streams.values().stream().map(ProxyStream::status).flatMap(Optional::stream)
+                .sorted(java.util.Comparator.comparing(ConnectionStatus::connectionId))
+                .toList();
+    }
+
+    /** Responses sent so far, by Istio's type label. */
+    Map<String, Long> responsesByType() {
+        return metrics.pushesByType();
     }
 
     @Override
@@ -124,12 +145,25 @@ final class ConnectedProxies implements StreamContext {
     }
 
     @Override
+    public XdsDebug debug() {
+        return debug;
+    }
+
+    @Override
+    public java.time.Clock clock() {
+        return clock;
+    }
+
+    @Override
     public void opened(ProxyStream stream) {
         streams.put(stream.id(), stream);
+        versions.opened(stream.id(), stream.proxy());
     }
 
     @Override
     public void closed(ProxyStream stream) {
-        streams.remove(stream.id());
+        if (streams.remove(stream.id()) != null) {
+            versions.closed(stream.id());
+        }
     }
 }

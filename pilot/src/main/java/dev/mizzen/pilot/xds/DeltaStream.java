@@ -1,6 +1,5 @@
 package dev.mizzen.pilot.xds;
 
-import dev.mizzen.api.identity.CallerCredentials;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
@@ -21,9 +20,8 @@ import java.util.TreeMap;
  */
 final class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse> {
 
-    DeltaStream(long id, ServerCallStreamObserver<DeltaDiscoveryResponse> out, StreamContext context,
-                Optional<CallerCredentials> credentials) {
-        super(id, out, context, credentials);
+    DeltaStream(long id, ServerCallStreamObserver<DeltaDiscoveryResponse> out, StreamContext context, StreamPeer peer) {
+        super(id, out, context, peer);
     }
 
     @Override
@@ -58,6 +56,7 @@ final class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDiscoveryR
     /** Sends what the proxy lacks or holds in an old version, and the names it holds that are gone. */
     @Override
     protected void answer(Subscription subscription, Subscription.Send send) {
+        long start = System.nanoTime();
         List<XdsResource> resources = generate(subscription);
         if (resources == null) {
             return;
@@ -87,7 +86,13 @@ final class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDiscoveryR
         String nonce = nextNonce();
         subscription.sentVersion = ResourceList.versionOf(resources);
         subscription.pending = pending;
-        subscription.sentNonce = nonce;
-        send(response.setSystemVersionInfo(subscription.sentVersion).setNonce(nonce).build());
+        send(subscription, nonce, response.setSystemVersionInfo(subscription.sentVersion).setNonce(nonce).build(), start);
+    }
+
+    @Override
+    protected void answerDebug(String typeUrl, XdsDebug.Answer answer) {
+        DeltaDiscoveryResponse.Builder response = DeltaDiscoveryResponse.newBuilder().setTypeUrl(typeUrl).setNonce(nextNonce());
+        answer.resources().forEach(r -> response.addResources(Resource.newBuilder().setName(r.name()).setResource(r.body())));
+        sendUntracked(response.build());
     }
 }

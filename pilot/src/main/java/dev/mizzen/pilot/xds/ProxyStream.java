@@ -8,8 +8,15 @@ import java.util.Optional;
 interface ProxyStream {
     long id();
 
-    /** Sends what changed for its proxy, if the push concerns it; called from the push executor. */
-    void push(PushRequest request, PushScope scope);
+    /**
+     * Sends what changed for its proxy, if the push concerns it; called from the push executor.
+     *
+     * @return true when the push concerned this proxy
+     */
+    boolean push(PushRequest request, PushScope scope);
+
+    /** The admitted proxy. */
+    dev.mizzen.pilot.model.Proxy proxy();
 
     /** What the proxy was sent and acknowledged; empty once the stream closed. */
     Optional<ConnectionStatus> status();

@@ -1,6 +1,5 @@
 package dev.mizzen.pilot.xds;
 
-import dev.mizzen.api.identity.CallerCredentials;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
@@ -22,9 +21,8 @@ import java.util.Optional;
 final class SotwStream extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
     private static final Logger LOG = LoggerFactory.getLogger(SotwStream.class);
 
-    SotwStream(long id, ServerCallStreamObserver<DiscoveryResponse> out, StreamContext context,
-               Optional<CallerCredentials> credentials) {
-        super(id, out, context, credentials);
+    SotwStream(long id, ServerCallStreamObserver<DiscoveryResponse> out, StreamContext context, StreamPeer peer) {
+        super(id, out, context, peer);
     }
 
     @Override
@@ -56,6 +54,7 @@ final class SotwStream extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
 
     @Override
     protected void answer(Subscription subscription, Subscription.Send send) {
+        long start = System.nanoTime();
         List<XdsResource> resources = generate(subscription);
         if (resources == null) {
             return;
@@ -78,9 +77,16 @@ final class SotwStream extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
                 ? context.current().cache().changes(subscription.sent, resources, SotwStream::changed) : resources;
         (body.isEmpty() ? resources : body).forEach(r -> response.addResources(r.body()));
         subscription.sentVersion = version;
-        subscription.sentNonce = nonce;
         subscription.sent = resources;
-        send(response.build());
+        send(subscription, nonce, response.build(), start);
+    }
+
+    @Override
+    protected void answerDebug(String typeUrl, XdsDebug.Answer answer) {
+        DiscoveryResponse.Builder response = DiscoveryResponse.newBuilder().setTypeUrl(typeUrl).setNonce(nextNonce());
+        answer.resources().forEach(r -> response.addResources(r.body()));
+        answer.controlPlane().ifPresent(response::setControlPlane);
+        sendUntracked(response.build());
     }
 
     /**

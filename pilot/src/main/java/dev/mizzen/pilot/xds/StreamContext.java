@@ -25,6 +25,12 @@ interface StreamContext {
 
     XdsMetrics metrics();
 
+    /** Answers the debug types ({@code istio.io/debug...}). */
+    XdsDebug debug();
+
+    /** The wall clock, for what the debug views show (connection and send times). */
+    java.time.Clock clock();
+
     /** The stream was admitted: it takes pushes from now on. */
     void opened(ProxyStream stream);
 

@@ -27,6 +27,12 @@ final class Subscription {
     String sentVersion;
     String sentNonce;
     String ackedVersion;
+    /** the nonce of the last response the proxy acknowledged (what Istio's syncz reports) */
+    String ackedNonce;
+    /** when the last response of this type was sent; null before the first */
+    java.time.Instant lastSent;
+    /** the proxy's text of its last NACK, escaped and cut; null once it acknowledged a later response */
+    String lastError;
     /** SotW: rejected response versions; delta: rejected {@code name@version} */
     final Set<String> rejected = new RecentSet<>(REMEMBERED_REJECTIONS);
     /** what a push held back while the stream was busy must send; null when none is */

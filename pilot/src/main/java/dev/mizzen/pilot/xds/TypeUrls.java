@@ -17,6 +17,12 @@ public final class TypeUrls {
     private TypeUrls() {
     }
 
+    /** Istio's {@code type} label of xDS metrics ({@code GetMetricType}): cds, eds, lds, rds, sds. */
+    public static String metricType(String typeUrl) {
+        String s = shortName(typeUrl);
+        return s.equals(typeUrl) ? "other" : s.toLowerCase(java.util.Locale.ROOT);
+    }
+
     public static String shortName(String typeUrl) {
         return switch (typeUrl) {
             case CLUSTER -> "CDS";

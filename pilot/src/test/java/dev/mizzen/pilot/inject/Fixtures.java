@@ -17,9 +17,14 @@ final class Fixtures {
     }
 
     static String istio(String name) {
-        try (InputStream in = Fixtures.class.getClassLoader().getResourceAsStream("inject/istio/" + name)) {
+        return resource("inject/istio/" + name);
+    }
+
+    /** A test resource as text. */
+    static String resource(String path) {
+        try (InputStream in = Fixtures.class.getClassLoader().getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalArgumentException("no fixture inject/istio/" + name);
+                throw new IllegalArgumentException("no test resource " + path);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

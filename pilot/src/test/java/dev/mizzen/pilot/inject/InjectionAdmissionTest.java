@@ -169,7 +169,7 @@ class InjectionAdmissionTest {
         AdmissionResponse response = admission.admit(create(pod, "shop"));
 
         assertThat(response.allowed()).isFalse();
-        assertThat(response.message()).contains("requested injection template 'nope' not found; have grpc-agent, sidecar");
+        assertThat(response.message()).contains("requested injection template 'nope' not found; have gateway, grpc-agent, grpc-simple, sidecar");
     }
 
     @Test
@@ -186,7 +186,7 @@ class InjectionAdmissionTest {
         assertThat(response.code()).isEqualTo(400);
         assertThat(response.message())
                 .contains("invalid value '10.0.0.0/33,10.1.0.0/16' for annotation "
-                        + "'traffic.sidecar.istio.io/includeOutboundIPRanges': failed parsing cidr '10.0.0.0/33'")
+                        + "'traffic.sidecar.istio.io/includeOutboundIPRanges': includeIPRanges invalid: failed parsing cidr '10.0.0.0/33'")
                 .contains("failed parsing port 'http'")
                 .contains("quantity 'lots' must match")
                 .contains("interceptionMode must be REDIRECT, TPROXY or NONE");

@@ -42,6 +42,63 @@ class InjectionBehaviourTest {
     }
 
     @Test
+    void userVolumeMountsInTheirJsonArrayForm() {
+        ObjectNode out = inject(Fixtures.pod("{}", """
+                {sidecar.istio.io/userVolume: '[{"name": "certs", "secret": {"secretName": "c"}}]',
+                 sidecar.istio.io/userVolumeMount: '[{"name": "certs", "mountPath": "/etc/c", "readOnly": true}]'}"""));
+
+        JsonNode mount = Trees.named(Trees.arr(container(out, "istio-proxy"), "volumeMounts"), "certs");
+        assertThat(mount.toString()).isEqualTo("{\"name\":\"certs\",\"mountPath\":\"/etc/c\",\"readOnly\":true}");
+        assertThat(Trees.named(Trees.arr(out.get("spec"), "volumes"), "certs").at("/secret/secretName").asString())
+                .isEqualTo("c");
+    }
+
+    @Test
+    void scrapeTargetsGoToTheAgentAndReservedPortsAreRefused() {
+        ObjectNode out = inject(Fixtures.pod("{}", "{prometheus.istio.io/scrape-targets: '8080, 9100:/m'}"));
+
+        assertThat(env(container(out, "istio-proxy"), "ISTIO_PROMETHEUS_ANNOTATIONS")).isEqualTo(
+                "{\"scrape\":\"\",\"path\":\"/metrics\",\"port\":\"8080\",\"targets\":[{\"port\":\"8080\","
+                        + "\"path\":\"/metrics\"},{\"port\":\"9100\",\"path\":\"/m\"}]}");
+        assertThat(out.at("/metadata/annotations").has("prometheus.istio.io/scrape-targets")).isFalse();
+
+        InjectionResult refused = new SidecarInjector(InjectionSettings.defaults()).inject(Fixtures.webhook(
+                Fixtures.pod("{}", "{prometheus.istio.io/scrape-targets: '15000:/stats'}"), ENABLED));
+        assertThat(refused).isInstanceOf(InjectionResult.Rejected.class);
+        assertThat(((InjectionResult.Rejected) refused).message())
+                .contains("target port 15000 is reserved for Istio (Envoy admin)");
+    }
+
+    @Test
+    void thePodsNativeSidecarAnnotationWinsBothWays() {
+        ObjectNode classic = inject(Fixtures.pod("{}", "{sidecar.istio.io/nativeSidecar: 'false'}"));
+        ObjectNode nativeOne = inject(InjectionSettings.defaults().withLayout(SidecarLayout.CLASSIC),
+                Fixtures.pod("{}", "{sidecar.istio.io/nativeSidecar: 'true'}"));
+
+        assertThat(names(classic, "containers")).containsExactly("web", "istio-proxy");
+        assertThat(names(nativeOne, "initContainers")).containsExactly("istio-init", "istio-proxy");
+        assertThat(container(nativeOne, "istio-proxy").path("restartPolicy").asString()).isEqualTo("Always");
+    }
+
+    @Test
+    void reinjectionUpdatesTheEarlierSidecarAndKeepsItsProbers() {
+        ObjectNode pod = Fixtures.pod("{}", "{}");
+        ((ObjectNode) Trees.arr(pod.get("spec"), "containers").get(0)).set("readinessProbe",
+                Fixtures.yaml("{httpGet: {path: /ready, port: 8080}}"));
+        ObjectNode once = inject(pod);
+
+        ObjectNode twice = inject(once);
+        ObjectNode other = inject(InjectionSettings.defaults().withValues("global: {proxy: {logLevel: debug}}"), once);
+
+        assertThat(twice).isEqualTo(once);
+        assertThat(names(other, "initContainers")).containsExactly("istio-init", "istio-proxy");
+        assertThat(container(other, "istio-proxy").get("args").toString()).contains("--proxyLogLevel=debug");
+        assertThat(env(container(other, "istio-proxy"), "ISTIO_KUBE_APP_PROBERS"))
+                .isEqualTo("{\"/app-health/web/readyz\":{\"httpGet\":{\"path\":\"/ready\",\"port\":8080}}}");
+        assertThat(container(other, "web").at("/readinessProbe/httpGet/port").asInt()).isEqualTo(15020);
+    }
+
+    @Test
     void aCustomProxyContainerWinsAndIsRemembered() {
         ObjectNode pod = Fixtures.pod("{}", "{}");
         Trees.arr(pod.get("spec"), "containers").add(Fixtures.yaml("""
@@ -58,7 +115,8 @@ class InjectionBehaviourTest {
         assertThat(proxy.at("/securityContext/runAsUser").asInt()).isEqualTo(1234);
         assertThat(container(out, "istio-init").get("args").toString()).contains("\"-u\",\"1234\"");
         assertThat(out.at("/metadata/annotations/proxy.istio.io~1overrides").asString())
-                .startsWith("{\"initContainers\":[{\"name\":\"istio-proxy\",\"image\":\"auto\"");
+                .isEqualTo("{\"initContainers\":[{\"name\":\"istio-proxy\",\"resources\":{\"limits\":{\"memory\":\"2Gi\"}},"
+                        + "\"securityContext\":{\"runAsUser\":1234}}]}"); // image auto is not recorded, as in Istio
     }
 
     @Test

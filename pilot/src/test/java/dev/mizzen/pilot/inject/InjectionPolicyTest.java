@@ -58,7 +58,7 @@ class InjectionPolicyTest {
                         canary, InjectionTrigger.WEBHOOK, false),
                 webhook("pod label istio.io/rev=default", "{istio.io/rev: default}", "{}", NS_NONE, true),
                 webhook("pod label istio.io/rev=canary", "{istio.io/rev: canary}", "{}", NS_NONE, false),
-                webhook("already injected", "{}", "{sidecar.istio.io/status: '{}'}", NS_ENABLED, false),
+                webhook("already injected: injected again", "{}", "{sidecar.istio.io/status: '{}'}", NS_ENABLED, true),
                 new Row("host network", "{}", "{}", NS_ENABLED, "shop", true, DEFAULTS, InjectionTrigger.WEBHOOK, false),
                 new Row("kube-system", "{sidecar.istio.io/inject: 'true'}", "{}", NS_ENABLED, "kube-system", false,
                         DEFAULTS, InjectionTrigger.WEBHOOK, false),

@@ -13,7 +13,7 @@ class InjectionSettingsTest {
     void defaultsAreIstiosAndComeFromResources() {
         InjectionSettings s = InjectionSettings.defaults();
 
-        assertThat(s.templates()).containsOnlyKeys("sidecar", "grpc-agent");
+        assertThat(s.templates()).containsOnlyKeys("sidecar", "gateway", "grpc-simple", "grpc-agent");
         assertThat(s.config().ignoredNamespaces()).contains("kube-system", "kube-public");
         assertThat(s.values().at("/global/proxy/statusPort").asInt()).isEqualTo(15020);
         assertThat(s.layout()).isEqualTo(SidecarLayout.NATIVE);

@@ -14,7 +14,7 @@ class KubeInjectTest {
 
     @Test
     void bookinfoInjectsCleanly() {
-        String bookinfo = Fixtures.istio("bookinfo.yaml");
+        String bookinfo = Fixtures.resource("inject/bookinfo.yaml");
 
         KubeInject.Result result = KubeInject.run(bookinfo, new SidecarInjector(DEFAULTS));
 
@@ -144,7 +144,7 @@ class KubeInjectTest {
         assertThatThrownBy(() -> KubeInject.inject(bad, DEFAULTS))
                 .isInstanceOf(KubeInjectException.class)
                 .hasMessageContaining("Deployment \"w\": invalid value '10.0.0.1' for annotation "
-                        + "'traffic.sidecar.istio.io/excludeOutboundIPRanges': failed parsing cidr '10.0.0.1'");
+                        + "'traffic.sidecar.istio.io/excludeOutboundIPRanges': excludeIPRanges invalid: failed parsing cidr '10.0.0.1'");
     }
 
     @Test

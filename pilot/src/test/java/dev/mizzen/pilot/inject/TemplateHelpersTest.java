@@ -28,6 +28,33 @@ class TemplateHelpersTest {
     }
 
     @Test
+    void namespacedMultusNetworkAsIstioWritesIt() {
+        assertThat(TemplateFunctions.appendMultusNetwork("[{\"name\": \"istio-cni\"}]", "default/istio-cni"))
+                .isEqualTo("[{\"name\": \"istio-cni\"}, {\"name\": \"istio-cni\", \"namespace\": \"default\"}]");
+        assertThat(TemplateFunctions.appendMultusNetwork(
+                "[{\"name\": \"istio-cni\", \"namespace\": \"default\"}]", "default/istio-cni"))
+                .isEqualTo("[{\"name\": \"istio-cni\", \"namespace\": \"default\"}]");
+        assertThat(TemplateFunctions.appendMultusNetwork("alt_cni", "default/istio-cni"))
+                .isEqualTo("alt_cni, default/istio-cni");
+    }
+
+    @Test
+    void sprigTrimAllAndGoDirectory() {
+        assertThat(TemplateFunctions.trimAll("-_.a-b._-", "-_.")).isEqualTo("a-b");
+        assertThat(TemplateFunctions.trimAll("---", "-")).isEmpty();
+        assertThat(TemplateFunctions.directory("/etc/certs/ca.pem")).isEqualTo("/etc/certs");
+        assertThat(TemplateFunctions.directory("ca.pem")).isEqualTo(".");
+    }
+
+    @Test
+    void userVolumeEntriesFromAnObjectOrAnArray() {
+        assertThat(TemplateFunctions.namedEntries("{\"v\": {\"mountPath\": \"/v\"}}"))
+                .containsExactly(Map.of("name", "v", "mountPath", "/v"));
+        assertThat(TemplateFunctions.namedEntries("[{\"name\": \"v\", \"mountPath\": \"/v\"}]"))
+                .containsExactly(Map.of("name", "v", "mountPath", "/v"));
+    }
+
+    @Test
     void goJsonOrdersStructFieldsAndEscapesAsGo() {
         ObjectNode port = Fixtures.yaml("{containerPort: 80, protocol: TCP, name: http}");
         assertThat(GoJson.write(port, GoJson.Type.CONTAINER_PORT))

@@ -100,7 +100,7 @@ class AdsServerTest {
         assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).anySatisfy(line -> assertThat(line)
                 .contains("NACK from " + NODE_ID).contains("CDS version " + first.getVersionInfo())
                 .contains("cluster weights sum to 0"));
-        assertThat(meters.counter("pilot_total_xds_rejects").count()).isEqualTo(1);
+        assertThat(meters.counter("pilot_total_xds_rejects", "type", "cds").count()).isEqualTo(1);
 
         clusterName.set("outbound|80||b.default.svc.cluster.local");
         ads.push(snapshot(), PushRequest.full("test"));

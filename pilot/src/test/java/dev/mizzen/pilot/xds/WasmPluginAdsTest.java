@@ -142,6 +142,15 @@ class WasmPluginAdsTest {
         assertThat(ecds.getResourcesCount()).isEqualTo(1);
         assertThat(moduleUrl(ecds)).isEqualTo("oci://ghcr.io/example/header-rewrite:1.0");
         ack(ecds, names);
+        // what istioctl's config dump shows for it: the filter in Envoy's ECDS section
+        var dump = dev.mizzen.pilot.xds.debug.ConfigDumps.of(ads.find(NODE_ID).orElseThrow(), false);
+        var ecdsDump = dump.getConfigsList().stream()
+                .filter(a -> a.is(io.envoyproxy.envoy.admin.v3.EcdsConfigDump.class)).findFirst().orElseThrow()
+                .unpack(io.envoyproxy.envoy.admin.v3.EcdsConfigDump.class);
+        assertThat(ecdsDump.getEcdsFiltersList()).singleElement().satisfies(f -> {
+            assertThat(f.getVersionInfo()).isEqualTo(ecds.getVersionInfo());
+            assertThat(f.getEcdsFilter().unpack(TypedExtensionConfig.class).getName()).isEqualTo(PLUGIN);
+        });
 
         ads.push(context(2, Optional.of("oci://ghcr.io/example/header-rewrite:2.0")),
                 PushRequest.config(ConfigKey.of(ConfigKind.WASM_PLUGIN, "default", "header-rewrite")));

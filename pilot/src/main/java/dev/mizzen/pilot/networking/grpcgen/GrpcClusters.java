@@ -3,7 +3,6 @@ package dev.mizzen.pilot.networking.grpcgen;
 import dev.mizzen.api.networking.DestinationRule;
 import dev.mizzen.api.networking.TrafficPolicy;
 import dev.mizzen.pilot.model.ClusterName;
-import dev.mizzen.pilot.model.Endpoint;
 import dev.mizzen.pilot.model.Proxy;
 import dev.mizzen.pilot.model.PushContext;
 import dev.mizzen.pilot.model.Service;
@@ -14,9 +13,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 
-import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * CDS for proxyless gRPC: the requested {@code outbound|<port>|<subset>|<fqdn>} clusters, of type EDS over
@@ -49,19 +46,9 @@ final class GrpcClusters {
         TrafficPolicy policy = exists ? TrafficPolicies.effective(rule, cluster.subset(), cluster.port()) : null;
         ClusterPolicies.apply(policy, out, ClusterPolicies.LbSupport.GRPC);
         if (policy != null && policy.tls() != null && "ISTIO_MUTUAL".equals(policy.tls().mode())) {
-            out.setTransportSocket(GrpcTls.client(identities(service.get(), push)));
+            out.setTransportSocket(GrpcTls.client(push.identitiesOf(service.get())));
         }
         return Optional.of(XdsResource.of(name, out.build()));
     }
 
-    /** The SPIFFE identities the service's endpoints run as: what the client verifies the server's certificate against. */
-    private static List<String> identities(Service service, PushContext push) {
-        TreeSet<String> out = new TreeSet<>();
-        for (Endpoint e : push.endpoints(service.hostname())) {
-            if (!e.serviceAccount().isEmpty()) {
-                out.add(push.mesh().spiffeId(e.namespace(), e.serviceAccount()));
-            }
-        }
-        return List.copyOf(out);
-    }
 }

@@ -39,22 +39,7 @@ public final class KubeSecretAccessReview implements SecretAccessReview {
         this.answers = Caffeine.newBuilder()
                 .maximumSize(100_000)
                 .executor(Runnable::run)
-                .expireAfter(new Expiry<SpiffeId, Boolean>() {
-                    @Override
-                    public long expireAfterCreate(SpiffeId key, Boolean allowed, long currentTime) {
-                        return (allowed ? ALLOWED_TTL : DENIED_TTL).toNanos();
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(SpiffeId key, Boolean allowed, long currentTime, long currentDuration) {
-                        return expireAfterCreate(key, allowed, currentTime);
-                    }
-
-                    @Override
-                    public long expireAfterRead(SpiffeId key, Boolean allowed, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
+                .expireAfter(Expiry.creating((SpiffeId id, Boolean allowed) -> allowed ? ALLOWED_TTL : DENIED_TTL))
                 .buildAsync();
     }
 

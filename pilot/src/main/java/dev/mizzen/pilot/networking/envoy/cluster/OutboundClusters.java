@@ -29,7 +29,6 @@ import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * Envoy's outbound clusters for one service port: {@code outbound|<port>||<host>} and one per DestinationRule
@@ -90,7 +89,7 @@ public final class OutboundClusters {
                 out.addTransportSocketMatches(Cluster.TransportSocketMatch.newBuilder()
                         .setName("tlsMode-istio")
                         .setMatch(Struct.newBuilder().putFields("tlsMode", Value.newBuilder().setStringValue("istio").build()))
-                        .setTransportSocket(TlsContexts.tls(TlsContexts.istioMutual(sni, identities(service, push)))));
+                        .setTransportSocket(TlsContexts.tls(TlsContexts.istioMutual(sni, push.identitiesOf(service)))));
                 out.addTransportSocketMatches(Cluster.TransportSocketMatch.newBuilder()
                         .setName("tlsMode-disabled")
                         .setMatch(Struct.getDefaultInstance())
@@ -99,21 +98,10 @@ public final class OutboundClusters {
             return;
         }
         switch (tls.mode()) {
-            case "ISTIO_MUTUAL" -> out.setTransportSocket(TlsContexts.tls(TlsContexts.istioMutual(sni, identities(service, push))));
+            case "ISTIO_MUTUAL" -> out.setTransportSocket(TlsContexts.tls(TlsContexts.istioMutual(sni, push.identitiesOf(service))));
             case "SIMPLE", "MUTUAL" -> out.setTransportSocket(TlsContexts.tls(TlsContexts.fromSettings(tls, service.hostname())));
             default -> { } // DISABLE
         }
-    }
-
-    /** The SPIFFE identities a service's endpoints run as: what mTLS to it must verify. */
-    private static List<String> identities(Service service, PushContext push) {
-        TreeSet<String> out = new TreeSet<>();
-        for (Endpoint e : push.endpoints(service.hostname())) {
-            if (!e.serviceAccount().isEmpty()) {
-                out.add(push.mesh().spiffeId(e.namespace(), e.serviceAccount()));
-            }
-        }
-        return List.copyOf(out);
     }
 
     /** DNS clusters carry their endpoints: host names Envoy resolves itself. */

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
+ * For tests that steer endpoints by hand (the demo itself runs Bookinfo's own bookinfo.yaml in local mode):
  * Bookinfo's shape with stand-in gRPC workloads: productpage, details, reviews v1/v2/v3 and ratings, each on
  * its own loopback address, registered with an apiserver as Services (port {@value #SERVICE_PORT}, name
  * {@code http}, as in Bookinfo), Pods and EndpointSlices, the way a cluster would show them.

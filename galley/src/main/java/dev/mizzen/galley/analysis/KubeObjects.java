@@ -1,0 +1,119 @@
+package dev.mizzen.galley.analysis;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Kubernetes objects as plain values ({@code Map}/{@code List}/scalars, as a manifest or an unstructured object
+ * holds them) made into analysis's model. Lenient: a missing or mistyped field reads as absent.
+ */
+public final class KubeObjects {
+    private static final Set<String> CONTROLLERS = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
+            "Job", "ReplicationController");
+
+    private KubeObjects() {
+    }
+
+    /** True for the kinds analysis reads: Service, Namespace, Pod and workload controllers. */
+    public static boolean isKubeKind(String apiVersion, String kind) {
+        if (apiVersion == null || kind == null || apiVersion.contains(".istio.io/")) {
+            return false;
+        }
+        return kind.equals("Service") || kind.equals("Namespace") || kind.equals("Pod") || CONTROLLERS.contains(kind);
+    }
+
+    public static KubeService service(Map<String, Object> object, String defaultNamespace) {
+        Map<String, Object> meta = map(object.get("metadata"));
+        Map<String, Object> spec = map(object.get("spec"));
+        List<KubeServicePort> ports = new ArrayList<>();
+        for (Object o : list(spec.get("ports"))) {
+            Map<String, Object> p = map(o);
+            ports.add(new KubeServicePort(str(p.get("name")), integer(p.get("port")), str(p.get("protocol")),
+                    p.get("targetPort") == null ? "" : String.valueOf(p.get("targetPort")), str(p.get("appProtocol"))));
+        }
+        return new KubeService(namespace(meta, defaultNamespace), str(meta.get("name")), strings(meta.get("labels")),
+                strings(meta.get("annotations")), strings(spec.get("selector")), str(spec.get("type")), ports);
+    }
+
+    public static KubeNamespace namespace(Map<String, Object> object) {
+        Map<String, Object> meta = map(object.get("metadata"));
+        return new KubeNamespace(str(meta.get("name")), strings(meta.get("labels")), strings(meta.get("annotations")));
+    }
+
+    /** A Pod, or a controller by its pod template. */
+    public static KubeWorkload workload(Map<String, Object> object, String defaultNamespace) {
+        String kind = str(object.get("kind"));
+        Map<String, Object> meta = map(object.get("metadata"));
+        Map<String, Object> podMeta = meta;
+        Map<String, Object> podSpec = map(object.get("spec"));
+        if (!kind.equals("Pod")) {
+            Map<String, Object> template = map(podSpec.get("template"));
+            if (kind.equals("Job") || template.isEmpty()) {
+                template = template.isEmpty() ? map(map(map(podSpec.get("jobTemplate")).get("spec")).get("template"))
+                        : template;
+            }
+            podMeta = map(template.get("metadata"));
+            podSpec = map(template.get("spec"));
+        }
+        List<String> containers = new ArrayList<>();
+        List<Long> users = new ArrayList<>();
+        runAsUser(map(podSpec.get("securityContext"))).ifPresent(users::add);
+        for (String field : List.of("initContainers", "containers")) {
+            for (Object o : list(podSpec.get(field))) {
+                Map<String, Object> c = map(o);
+                containers.add(str(c.get("name")));
+                runAsUser(map(c.get("securityContext"))).ifPresent(users::add);
+            }
+        }
+        return new KubeWorkload(kind, namespace(meta, defaultNamespace), str(meta.get("name")),
+                strings(meta.get("labels")), strings(meta.get("annotations")), strings(podMeta.get("labels")),
+                strings(podMeta.get("annotations")), containers, users);
+    }
+
+    private static Optional<Long> runAsUser(Map<String, Object> securityContext) {
+        return securityContext.get("runAsUser") instanceof Number n ? Optional.of(n.longValue()) : Optional.empty();
+    }
+
+    static String namespace(Map<String, Object> meta, String defaultNamespace) {
+        String ns = str(meta.get("namespace"));
+        return ns.isEmpty() ? defaultNamespace : ns;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    static List<Object> list(Object o) {
+        return o instanceof List<?> l ? new ArrayList<>(l) : List.of();
+    }
+
+    static String str(Object o) {
+        return o instanceof String s ? s : "";
+    }
+
+    private static int integer(Object o) {
+        if (o instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return o instanceof String s ? Integer.parseInt(s) : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    static Map<String, String> strings(Object o) {
+        Map<String, String> out = new LinkedHashMap<>();
+        map(o).forEach((k, v) -> {
+            if (v != null) {
+                out.put(k, String.valueOf(v));
+            }
+        });
+        return out;
+    }
+}

@@ -1,0 +1,176 @@
+package dev.mizzen.galley.analysis;
+
+import dev.mizzen.galley.manifest.ManifestDocument;
+import dev.mizzen.galley.manifest.ManifestReader;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * For each analyzer a minimal mesh that triggers it (the message's whole line compared) and the same mesh fixed,
+ * which must analyze clean of that code.
+ */
+class AnalyzersTableTest {
+    private static final String SVC = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: reviews, namespace: default}
+            spec:
+              selector: {app: reviews}
+              ports: [{name: http, port: 9080}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: reviews-1, namespace: default, labels: {app: reviews, version: v1}}
+            spec: {containers: [{name: reviews}, {name: istio-proxy}]}
+            """;
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("IST0101", SVC + vs("reviewz", ""), SVC + vs("reviews", ""),
+                        "Error [IST0101] (VirtualService default/reviews) Referenced host not found: \"reviewz\""),
+                Arguments.of("IST0101", SVC + vs("reviews", "v9"), SVC + vs("reviews", "v1") + dr("reviews", ""),
+                        "Error [IST0101] (VirtualService default/reviews) Referenced host+subset in destinationrule not"
+                                + " found: \"reviews+v9\""),
+                Arguments.of("IST0101", SVC + gatewayVs("nope"), SVC + gw("gw", "istio=ingressgateway", 80, "*")
+                                + gatewayVs("gw"),
+                        "Error [IST0101] (VirtualService default/front) Referenced gateway not found: \"nope\""),
+                Arguments.of("IST0101", SVC + authz("bogus"), SVC + authz("default"),
+                        "Error [IST0101] (AuthorizationPolicy default/allow) Referenced namespace not found: \"bogus\""),
+                Arguments.of("IST0101", SVC + sidecarEgress("default/ratings.default.svc.cluster.local"),
+                        SVC + sidecarEgress("default/reviews.default.svc.cluster.local"),
+                        "Error [IST0101] (Sidecar default/egress) Referenced egress host not found:"
+                                + " \"default/ratings.default.svc.cluster.local\""),
+                Arguments.of("IST0107", SVC + podAnnotated("kubernetes.io/ingress.class"),
+                        SVC + podAnnotated("proxy.istio.io/config"),
+                        "Warning [IST0107] (Pod default/annotated) Misplaced annotation: kubernetes.io/ingress.class can"
+                                + " only be applied to Ingress"),
+                Arguments.of("IST0108", SVC + podAnnotated("sidecar.istio.io/nosuch"), SVC + podAnnotated("sidecar.istio.io/logLevel"),
+                        "Warning [IST0108] (Pod default/annotated) Unknown annotation: sidecar.istio.io/nosuch"),
+                Arguments.of("IST0109", SVC + vs("reviews", "").replace("name: reviews}", "name: a}") + vs("reviews", ""),
+                        SVC + vs("reviews", ""),
+                        "Error [IST0109] (VirtualService default/a) The VirtualServices default/a,default/reviews"
+                                + " associated with mesh gateway define the same host */reviews.default.svc.cluster.local"
+                                + " which can lead to undefined behavior. This can be fixed by merging the conflicting"
+                                + " VirtualServices into a single resource."),
+                Arguments.of("IST0110", SVC + sidecar("s1", "reviews") + sidecar("s2", "reviews"), SVC + sidecar("s1", "reviews"),
+                        "Error [IST0110] (Sidecar default/s1) The Sidecars [s1 s2] in namespace \"default\" select the"
+                                + " same workload pod \"reviews-1\", which can lead to undefined behavior."),
+                Arguments.of("IST0118", SVC.replace("name: http,", "name: web,"), SVC,
+                        "Info [IST0118] (Service default/reviews) Port name web (port: 9080, targetPort: 0) doesn't"
+                                + " follow the naming convention of Istio port."),
+                Arguments.of("IST0128", SVC + dr("reviews", "SIMPLE"), SVC + dr("reviews", "ISTIO_MUTUAL"),
+                        "Warning [IST0128] (DestinationRule default/reviews) DestinationRule default/reviews in namespace"
+                                + " default has TLS mode set to SIMPLE but no caCertificates are set to validate server"
+                                + " identity for host: reviews"),
+                Arguments.of("IST0131", SVC + dupMatch("/a", "/a"), SVC + dupMatch("/a", "/b"),
+                        "Info [IST0131] (VirtualService default/dup) VirtualService rule #1 match #0 is not used"
+                                + " (duplicate/overlapping match in rule #0)."),
+                Arguments.of("IST0132", SVC + gw("gw", "istio=ingressgateway", 80, "other.example.com") + gatewayVs("gw"),
+                        SVC + gw("gw", "istio=ingressgateway", 80, "front.example.com") + gatewayVs("gw"),
+                        "Warning [IST0132] (VirtualService default/front) one or more host [front.example.com] defined"
+                                + " in VirtualService default/front not found in Gateway default/gw."),
+                Arguments.of("IST0134", SVC + se(""), SVC + se("addresses: [240.0.0.1]"),
+                        "Warning [IST0134] (ServiceEntry default/ext) ServiceEntry addresses are required for this"
+                                + " protocol."),
+                Arguments.of("IST0145", SVC + gw("a", "istio=ingressgateway", 80, "*") + gw("b", "istio=ingressgateway", 80, "*"),
+                        SVC + gw("a", "istio=ingressgateway", 80, "*") + gw("b", "istio=ingressgateway", 443, "*"),
+                        "Error [IST0145] (Gateway default/a) Conflict with gateways default/b (workload selector"
+                                + " istio=ingressgateway, port 80, hosts *)."),
+                Arguments.of("IST0162", SVC + gw("gw", "istio=ingressgateway", 8080, "*"), SVC + gw("gw", "istio=ingressgateway", 80, "*"),
+                        "Warning [IST0162] (Gateway default/gw) The gateway is listening on a target port (port 8080)"
+                                + " that is not defined in the Service associated with its workload instances (Pod"
+                                + " selector istio=ingressgateway). If you need to access the gateway port through the"
+                                + " gateway Service, it will not be available."),
+                Arguments.of("IST0174", SVC + dr("ratings", ""), SVC + dr("reviews", ""),
+                        "Warning [IST0174] (DestinationRule default/ratings) The host ratings defined in the"
+                                + " DestinationRule does not match any services in the mesh."));
+    }
+
+    @ParameterizedTest(name = "{0}: {3}")
+    @MethodSource("cases")
+    void triggersAndFixes(String code, String broken, String fixed, String expected) {
+        List<String> lines = analyze(broken).stream().filter(m -> m.code().equals(code)).map(DiagMessage::toString).toList();
+        assertEquals(true, lines.contains(expected), "expected " + expected + " in " + lines);
+        List<String> after = analyze(fixed).stream().filter(m -> m.code().equals(code)).map(DiagMessage::toString).toList();
+        assertEquals(List.of(), after);
+    }
+
+    static List<DiagMessage> analyze(String yaml) {
+        ManifestInputs inputs = new ManifestInputs("default", ManifestInputs.SchemaStage.NONE);
+        inputs.addDefaultIngressGateway("istio-system");
+        try {
+            for (ManifestDocument doc : ManifestReader.standard().read(yaml)) {
+                inputs.add("test.yaml", doc);
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        return Analyzers.analyze(inputs.input(MeshOptions.DEFAULT));
+    }
+
+    private static String vs(String host, String subset) {
+        String s = subset.isEmpty() ? "" : ", subset: " + subset;
+        return "---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {namespace: default, name: reviews}\n"
+                + "spec:\n  hosts: [reviews]\n  http:\n  - route:\n    - destination: {host: " + host + s + "}\n";
+    }
+
+    private static String gatewayVs(String gateway) {
+        return "---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {namespace: default, name: front}\n"
+                + "spec:\n  hosts: [front.example.com]\n  gateways: [" + gateway + "]\n  http:\n"
+                + "  - route:\n    - destination: {host: reviews, subset: v1}\n"
+                + "---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {namespace: default, name: reviews-front}\n"
+                + "spec:\n  host: reviews\n  subsets: [{name: v1, labels: {version: v1}}]\n";
+    }
+
+    private static String dr(String host, String tlsMode) {
+        String tls = tlsMode.isEmpty() ? "" : "  trafficPolicy: {tls: {mode: " + tlsMode + "}}\n";
+        return "---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {namespace: default, name: " + host + "}\n"
+                + "spec:\n  host: " + host + "\n" + tls + "  subsets: [{name: v1, labels: {version: v1}}]\n";
+    }
+
+    private static String gw(String name, String selector, int port, String host) {
+        String[] kv = selector.split("=");
+        return "---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {namespace: default, name: " + name + "}\n"
+                + "spec:\n  selector: {" + kv[0] + ": " + kv[1] + "}\n  servers:\n  - port: {number: " + port
+                + ", name: http, protocol: HTTP}\n    hosts: [\"" + host + "\"]\n";
+    }
+
+    private static String authz(String ns) {
+        return "---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {namespace: default, name: allow}\n"
+                + "spec:\n  rules:\n  - from:\n    - source: {namespaces: [" + ns + "]}\n";
+    }
+
+    private static String sidecar(String name, String app) {
+        return "---\napiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {namespace: default, name: " + name + "}\n"
+                + "spec:\n  workloadSelector: {labels: {app: " + app + "}}\n  egress: [{hosts: [\"./*\"]}]\n";
+    }
+
+    private static String sidecarEgress(String host) {
+        return "---\napiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata: {namespace: default, name: egress}\n"
+                + "spec:\n  egress: [{hosts: [\"" + host + "\"]}]\n";
+    }
+
+    private static String podAnnotated(String annotation) {
+        return "---\napiVersion: v1\nkind: Pod\nmetadata: {name: annotated, namespace: default, annotations: {"
+                + annotation + ": \"x\"}}\nspec: {containers: [{name: app}]}\n";
+    }
+
+    private static String dupMatch(String first, String second) {
+        return "---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {namespace: default, name: dup}\n"
+                + "spec:\n  hosts: [dup.example.com]\n  http:\n"
+                + "  - match: [{uri: {prefix: " + first + "}}]\n    route: [{destination: {host: reviews}}]\n"
+                + "  - match: [{uri: {prefix: " + second + "}}]\n    route: [{destination: {host: reviews}}]\n";
+    }
+
+    private static String se(String addresses) {
+        return "---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {namespace: default, name: ext}\n"
+                + "spec:\n  hosts: [db.example.com]\n  " + (addresses.isEmpty() ? "" : addresses + "\n  ")
+                + "location: MESH_EXTERNAL\n  resolution: DNS\n  ports: [{number: 5432, name: tcp, protocol: TCP}]\n";
+    }
+}

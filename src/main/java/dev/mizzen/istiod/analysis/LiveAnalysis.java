@@ -1,0 +1,125 @@
+package dev.mizzen.istiod.analysis;
+
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.mizzen.api.config.ConfigStore;
+import dev.mizzen.api.kube.KubeInformers;
+import dev.mizzen.galley.analysis.AnalysisInput;
+import dev.mizzen.galley.analysis.Analyzers;
+import dev.mizzen.galley.analysis.DiagMessage;
+import dev.mizzen.galley.analysis.KubeNamespace;
+import dev.mizzen.galley.analysis.KubeObjects;
+import dev.mizzen.galley.analysis.KubeService;
+import dev.mizzen.galley.analysis.KubeWorkload;
+import dev.mizzen.galley.analysis.Level;
+import dev.mizzen.galley.analysis.MeshOptions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Analysis of the live mesh: after each push, Istio's cross-object checks over the config store's snapshot and
+ * the informers' Services, Pods and Namespaces; the latest messages are served on {@code /debug/analyze} and
+ * counted by level in the gauge {@code istiod_analysis_messages}.
+ *
+ * <p>Concurrency: {@link #requestAnalysis()} is called on the push thread and only flags work; one daemon thread
+ * runs analyses, at most one queued behind the one running (later requests coalesce into it), so a burst of
+ * pushes costs at most two analyses and never delays a push. The thread is the only writer of {@code latest},
+ * a volatile immutable list that readers (the monitoring server's threads) read whole.
+ */
+public final class LiveAnalysis implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveAnalysis.class);
+
+    private final ConfigStore configs;
+    private final SharedIndexInformer<Service> services;
+    private final SharedIndexInformer<Pod> pods;
+    private final SharedIndexInformer<Namespace> namespaces;
+    private final MeshOptions mesh;
+    private final KubernetesSerialization serialization = new KubernetesSerialization();
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+            new ThreadFactoryBuilder().setNameFormat("live-analysis").setDaemon(true).build());
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private volatile List<DiagMessage> latest = List.of();
+
+    /** Registers its informers: call before the informers start. */
+    public LiveAnalysis(KubeInformers informers, ConfigStore configs, MeshOptions mesh, MeterRegistry meters) {
+        this.configs = configs;
+        this.services = informers.of(Service.class);
+        this.pods = informers.of(Pod.class);
+        this.namespaces = informers.of(Namespace.class);
+        this.mesh = mesh;
+        for (Level level : Level.values()) {
+            Gauge.builder("istiod_analysis_messages", this, a -> a.count(level))
+                    .description("Analysis messages about the live mesh after the last push, by level")
+                    .tag("level", level.text()).register(meters);
+        }
+    }
+
+    /** Asks for an analysis of the current state; returns at once. */
+    public void requestAnalysis() {
+        if (queued.compareAndSet(false, true)) {
+            worker.execute(() -> {
+                queued.set(false);
+                try {
+                    latest = analyzeNow();
+                } catch (RuntimeException e) {
+                    LOG.warn("live analysis failed: {}", e.toString());
+                }
+            });
+        }
+    }
+
+    /** Runs one analysis on the caller's thread. */
+    public List<DiagMessage> analyzeNow() {
+        List<KubeService> svc = convert(services.getStore().list(), m -> KubeObjects.service(m, ""));
+        List<KubeWorkload> wl = convert(pods.getStore().list(), m -> KubeObjects.workload(m, ""));
+        List<KubeNamespace> ns = convert(namespaces.getStore().list(), KubeObjects::namespace);
+        return Analyzers.analyze(new AnalysisInput(configs.snapshot(), svc, wl, ns, mesh, List.of()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends HasMetadata, R> List<R> convert(List<T> objects, Function<Map<String, Object>, R> to) {
+        List<R> out = new java.util.ArrayList<>(objects.size());
+        for (T o : objects) {
+            out.add(to.apply((Map<String, Object>) serialization.convertValue(o, Map.class)));
+        }
+        return out;
+    }
+
+    /** The messages of the last analysis, in istioctl's order. */
+    public List<DiagMessage> latest() {
+        return latest;
+    }
+
+    /** {@code /debug/analyze}: one istioctl log line per message. */
+    public String page() {
+        List<DiagMessage> messages = latest;
+        if (messages.isEmpty()) {
+            return "No validation issues found.\n";
+        }
+        return messages.stream().map(DiagMessage::toString).collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    private double count(Level level) {
+        return latest.stream().filter(m -> m.level() == level).count();
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}
