@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.mizzen.istiod.tls.ServingTls;
 import dev.mizzen.istiod.webhook.WebhookConfigurations;
 import dev.mizzen.istiod.webhook.WebhookServer;
+import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.pilot.inject.InjectionAdmission;
+import dev.mizzen.pilot.inject.ProxyConfigResources;
 import dev.mizzen.pilot.networking.envoy.EnvoyGenerator;
 import dev.mizzen.pilot.networking.grpcgen.GrpcGenerator;
 import dev.mizzen.pilot.serviceregistry.kube.KubeServiceRegistry;
@@ -208,7 +210,10 @@ public final class IstiodServer implements AutoCloseable {
         Map<String, AdmissionController> hooks = new LinkedHashMap<>(extraHooks);
         hooks.put(WebhookServer.VALIDATE_PATH, new MeteredAdmission(new ValidationAdmission(validator),
                 MeteredAdmission.Kind.VALIDATION, meters));
-        hooks.putIfAbsent(WebhookServer.INJECT_PATH, new InjectionAdmission(injector, namespaces));
+        // ProxyConfig resources reach injection as in Istio (its webhook's GetProxyConfigOrDefault)
+        hooks.putIfAbsent(WebhookServer.INJECT_PATH, new InjectionAdmission(injector, namespaces,
+                () -> ProxyConfigResources.of(configStore.snapshot().list(ConfigKind.PROXY_CONFIG),
+                        settings.mesh().rootNamespace())));
         hooks.computeIfPresent(WebhookServer.INJECT_PATH,
                 (path, hook) -> new MeteredAdmission(hook, MeteredAdmission.Kind.INJECTION, meters));
         WebhookServer webhooks = WebhookServer.start(bindAddress(settings), settings.ports().webhooks(), tls, hooks);
