@@ -136,7 +136,7 @@ public final class Istiod implements Callable<Integer> {
                 : local != null ? IstiodSettings.LOOPBACK : IstiodSettings.ALL_INTERFACES;
         return new IstiodSettings(new IstiodSettings.Ports(xdsPort, secureXdsPort, webhook.port(), monitoringPort),
                 bind, namespace, MeshSettings.of(domainSuffix, namespace, trustDomain), Debouncer.Settings.ISTIO_DEFAULTS,
-                ca, XdsLimits.DEFAULTS.withNewStreamsPerSecond(newStreamsPerSecond));
+                ca, XdsLimits.DEFAULTS.withNewStreamsPerSecond(newStreamsPerSecond), IstiodSettings.WORKLOAD_ENTRY_GRACE_PERIOD);
     }
 
     private int serveLocal(IstiodSettings settings) throws Exception {

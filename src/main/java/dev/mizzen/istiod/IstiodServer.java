@@ -22,7 +22,9 @@ import dev.mizzen.istiod.tls.ServingTls;
 import dev.mizzen.istiod.webhook.WebhookConfigurations;
 import dev.mizzen.istiod.webhook.WebhookServer;
 import dev.mizzen.api.config.ConfigKind;
+import dev.mizzen.istiod.registration.KubeWorkloadEntries;
 import dev.mizzen.pilot.inject.InjectionAdmission;
+import dev.mizzen.pilot.serviceregistry.autoregistration.AutoRegistration;
 import dev.mizzen.pilot.inject.ProxyConfigResources;
 import dev.mizzen.pilot.networking.envoy.EnvoyGenerator;
 import dev.mizzen.pilot.networking.grpcgen.GrpcGenerator;
@@ -184,6 +186,11 @@ public final class IstiodServer implements AutoCloseable {
         configStore.addListener(istiodMetrics::configEvent);
         registry.addListener(istiodMetrics::registryEvent);
         debugViews.set(new DebugViews(ads, pushes, configStore, settings.mesh(), analysis::page));
+        // VMs that connect with AUTO_REGISTER_GROUP get their WorkloadEntry (Istio's autoregistration controller)
+        ScheduledExecutorService registrations = Executors.newSingleThreadScheduledExecutor(named("mizzen-autoregistration"));
+        parts.add(registrations::shutdownNow);
+        ads.connectionHooks(new AutoRegistration(configStore::snapshot, new KubeWorkloadEntries(client),
+                instanceName(), settings.workloadEntryGracePeriod(), registrations, Clock.systemUTC()));
         InjectorSource injector = InjectorSource.start(informers, settings.namespace());
         NamespaceLabels namespaces = new NamespaceLabels(informers);
 
@@ -235,14 +242,19 @@ public final class IstiodServer implements AutoCloseable {
      * Istio's {@code ControlPlane.identifier}: JSON of the component, this instance ({@code POD_NAME} as Istio reads
      * it, else the host name) and the build, which {@code istioctl proxy-status} prints in its ISTIOD column.
      */
-    private static String controlPlaneIdentifier() {
-        String id = Optional.ofNullable(System.getenv("POD_NAME")).filter(s -> !s.isBlank()).orElseGet(() -> {
+    /** This istiod's name as Istio's uses its pod's: POD_NAME, else the host name. */
+    private static String instanceName() {
+        return Optional.ofNullable(System.getenv("POD_NAME")).filter(s -> !s.isBlank()).orElseGet(() -> {
             try {
                 return InetAddress.getLocalHost().getHostName();
             } catch (UnknownHostException e) {
                 return "istiod";
             }
         });
+    }
+
+    private static String controlPlaneIdentifier() {
+        String id = instanceName();
         Map<String, Object> identifier = new LinkedHashMap<>();
         identifier.put("Component", "istiod");
         identifier.put("ID", id);
