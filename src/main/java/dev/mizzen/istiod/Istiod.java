@@ -194,7 +194,8 @@ public final class Istiod implements Callable<Integer> {
                 : local != null ? IstiodSettings.LOOPBACK : IstiodSettings.ALL_INTERFACES;
         return new IstiodSettings(new IstiodSettings.Ports(xdsPort, secureXdsPort, webhook.port(), monitoringPort),
                 bind, namespace, MeshSettings.of(domainSuffix, namespace, trustDomain), Debouncer.Settings.ISTIO_DEFAULTS,
-                ca, XdsLimits.DEFAULTS.withNewStreamsPerSecond(newStreamsPerSecond), ElectionSettings.defaults());
+                ca, XdsLimits.DEFAULTS.withNewStreamsPerSecond(newStreamsPerSecond), ElectionSettings.defaults(),
+                IstiodSettings.WORKLOAD_ENTRY_GRACE_PERIOD);
     }
 
     private int serveLocal(IstiodSettings settings) throws Exception {

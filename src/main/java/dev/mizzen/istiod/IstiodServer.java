@@ -22,7 +22,11 @@ import dev.mizzen.istiod.tls.ServingTls;
 import dev.mizzen.istiod.webhook.WebhookConfigurations;
 import dev.mizzen.istiod.leader.LeaderElection;
 import dev.mizzen.istiod.webhook.WebhookServer;
+import dev.mizzen.api.config.ConfigKind;
+import dev.mizzen.istiod.registration.KubeWorkloadEntries;
 import dev.mizzen.pilot.inject.InjectionAdmission;
+import dev.mizzen.pilot.serviceregistry.autoregistration.AutoRegistration;
+import dev.mizzen.pilot.inject.ProxyConfigResources;
 import dev.mizzen.pilot.networking.envoy.EnvoyGenerator;
 import dev.mizzen.pilot.networking.grpcgen.GrpcGenerator;
 import dev.mizzen.pilot.serviceregistry.kube.KubeServiceRegistry;
@@ -168,7 +172,7 @@ public final class IstiodServer implements AutoCloseable {
         });
 
         XdsGenerator grpc = new GrpcGenerator();
-        XdsGenerator envoy = new EnvoyGenerator();
+        XdsGenerator envoy = new EnvoyGenerator(meters);
         ExecutorService reviews = boundedExecutor("mizzen-secret-access-review", 2, 1_000);
         parts.add(reviews::shutdownNow);
         XdsAccess access = new XdsAccess(citadel.authenticator(), new KubeSecretAccessReview(client, reviews),
@@ -199,6 +203,11 @@ public final class IstiodServer implements AutoCloseable {
         parts.add(pushes);
         configStore.addListener(istiodMetrics::configEvent);
         registry.addListener(istiodMetrics::registryEvent);
+        // VMs that connect with AUTO_REGISTER_GROUP get their WorkloadEntry (Istio's autoregistration controller)
+        ScheduledExecutorService registrations = Executors.newSingleThreadScheduledExecutor(named("mizzen-autoregistration"));
+        parts.add(registrations::shutdownNow);
+        ads.connectionHooks(new AutoRegistration(configStore::snapshot, new KubeWorkloadEntries(client),
+                instanceName(), settings.workloadEntryGracePeriod(), registrations, Clock.systemUTC()));
         InjectorSource injector = InjectorSource.start(informers, settings.namespace());
         debugViews.set(new DebugViews(ads, pushes, configStore, settings.mesh(), analysis::page,
                 () -> injector.get().settings().templates()));
@@ -227,7 +236,10 @@ public final class IstiodServer implements AutoCloseable {
         Map<String, AdmissionController> hooks = new LinkedHashMap<>(extraHooks);
         hooks.put(WebhookServer.VALIDATE_PATH, new MeteredAdmission(new ValidationAdmission(validator),
                 MeteredAdmission.Kind.VALIDATION, meters));
-        hooks.putIfAbsent(WebhookServer.INJECT_PATH, new InjectionAdmission(injector, namespaces));
+        // ProxyConfig resources reach injection as in Istio (its webhook's GetProxyConfigOrDefault)
+        hooks.putIfAbsent(WebhookServer.INJECT_PATH, new InjectionAdmission(injector, namespaces,
+                () -> ProxyConfigResources.of(configStore.snapshot().list(ConfigKind.PROXY_CONFIG),
+                        settings.mesh().rootNamespace())));
         hooks.computeIfPresent(WebhookServer.INJECT_PATH,
                 (path, hook) -> new MeteredAdmission(hook, MeteredAdmission.Kind.INJECTION, meters));
         WebhookServer webhooks = WebhookServer.start(bindAddress(settings), settings.ports().webhooks(), tls, hooks);
@@ -253,14 +265,19 @@ public final class IstiodServer implements AutoCloseable {
      * Istio's {@code ControlPlane.identifier}: JSON of the component, this instance ({@code POD_NAME} as Istio reads
      * it, else the host name) and the build, which {@code istioctl proxy-status} prints in its ISTIOD column.
      */
-    private static String controlPlaneIdentifier() {
-        String id = Optional.ofNullable(System.getenv("POD_NAME")).filter(s -> !s.isBlank()).orElseGet(() -> {
+    /** This istiod's name as Istio's uses its pod's: POD_NAME, else the host name. */
+    private static String instanceName() {
+        return Optional.ofNullable(System.getenv("POD_NAME")).filter(s -> !s.isBlank()).orElseGet(() -> {
             try {
                 return InetAddress.getLocalHost().getHostName();
             } catch (UnknownHostException e) {
                 return "istiod";
             }
         });
+    }
+
+    private static String controlPlaneIdentifier() {
+        String id = instanceName();
         Map<String, Object> identifier = new LinkedHashMap<>();
         identifier.put("Component", "istiod");
         identifier.put("ID", id);

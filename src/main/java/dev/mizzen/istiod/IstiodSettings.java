@@ -16,7 +16,10 @@ import dev.mizzen.pilot.xds.XdsLimits;
  */
 public record IstiodSettings(Ports ports, String bindAddress, String namespace, MeshSettings mesh,
                              Debouncer.Settings debounce, CitadelSettings citadel, XdsLimits xdsLimits,
-                             ElectionSettings election) {
+                             ElectionSettings election, java.time.Duration workloadEntryGracePeriod) {
+    /** Istio's PILOT_WORKLOAD_ENTRY_GRACE_PERIOD: how long an auto-registered VM may stay disconnected. */
+    public static final java.time.Duration WORKLOAD_ENTRY_GRACE_PERIOD = java.time.Duration.ofSeconds(10);
+
     /** Every interface: what a pod in a cluster needs. */
     public static final String ALL_INTERFACES = "0.0.0.0";
     /** This machine only: local mode, the demo and tests. */
@@ -45,6 +48,9 @@ public record IstiodSettings(Ports ports, String bindAddress, String namespace, 
         if (bindAddress == null || bindAddress.isBlank()) {
             throw new IllegalArgumentException("the bind address must be set");
         }
+        if (workloadEntryGracePeriod == null || workloadEntryGracePeriod.isNegative()) {
+            workloadEntryGracePeriod = WORKLOAD_ENTRY_GRACE_PERIOD;
+        }
         if (namespace == null || namespace.isBlank()) {
             throw new IllegalArgumentException("istiod's namespace must be set");
         }
@@ -59,7 +65,7 @@ public record IstiodSettings(Ports ports, String bindAddress, String namespace, 
         return new IstiodSettings(Ports.ISTIO, ALL_INTERFACES, namespace, MeshSettings.DEFAULT,
                 Debouncer.Settings.ISTIO_DEFAULTS, CitadelSettings.defaults(namespace).withServing(
                         CitadelSettings.ServingSettings.forIstiod(namespace, MeshSettings.DEFAULT.domainSuffix())),
-                XdsLimits.DEFAULTS, ElectionSettings.defaults());
+                XdsLimits.DEFAULTS, ElectionSettings.defaults(), WORKLOAD_ENTRY_GRACE_PERIOD);
     }
 
     /**
@@ -67,18 +73,26 @@ public record IstiodSettings(Ports ports, String bindAddress, String namespace, 
      * running istiod nor be reachable from elsewhere.
      */
     public IstiodSettings withEphemeralPorts() {
-        return new IstiodSettings(Ports.EPHEMERAL, LOOPBACK, namespace, mesh, debounce, citadel, xdsLimits, election);
+        return new IstiodSettings(Ports.EPHEMERAL, LOOPBACK, namespace, mesh, debounce, citadel, xdsLimits, election,
+                workloadEntryGracePeriod);
     }
 
     public IstiodSettings withCitadel(CitadelSettings ca) {
-        return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, ca, xdsLimits, election);
+        return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, ca, xdsLimits, election,
+                workloadEntryGracePeriod);
     }
 
     public IstiodSettings withXdsLimits(XdsLimits limits) {
-        return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, citadel, limits, election);
+        return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, citadel, limits, election,
+                workloadEntryGracePeriod);
     }
 
     public IstiodSettings withElection(ElectionSettings e) {
-        return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, citadel, xdsLimits, e);
+        return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, citadel, xdsLimits, e,
+                workloadEntryGracePeriod);
+    }
+
+    public IstiodSettings withWorkloadEntryGracePeriod(java.time.Duration grace) {
+        return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, citadel, xdsLimits, election, grace);
     }
 }

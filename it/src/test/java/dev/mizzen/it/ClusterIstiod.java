@@ -44,7 +44,8 @@ public final class ClusterIstiod {
     public static IstiodSettings settings(IstiodSettings.Ports ports) {
         IstiodSettings defaults = IstiodSettings.defaults();
         return new IstiodSettings(ports, IstiodSettings.LOOPBACK, defaults.namespace(), defaults.mesh(),
-                defaults.debounce(), defaults.citadel(), defaults.xdsLimits());
+                defaults.debounce(), defaults.citadel(), defaults.xdsLimits(), defaults.election(),
+                defaults.workloadEntryGracePeriod());
     }
 
     /** A client that is the ServiceAccount {@code namespace/name}: a token from TokenRequest and the cluster CA. */

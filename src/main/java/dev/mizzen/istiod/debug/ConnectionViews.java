@@ -37,7 +37,8 @@ final class ConnectionViews {
     static final int MAX_WATCHED_NAMES = 1_000;
     /** Istio's syncz fields per type: the short names of its SyncStatus. */
     private static final Map<String, String> SYNCZ_PREFIX = Map.of(TypeUrls.CLUSTER, "cluster",
-            TypeUrls.LISTENER, "listener", TypeUrls.ROUTE, "route", TypeUrls.ENDPOINT, "endpoint");
+            TypeUrls.LISTENER, "listener", TypeUrls.ROUTE, "route", TypeUrls.ENDPOINT, "endpoint",
+            TypeUrls.EXTENSION_CONFIG, "extensionconfig");
 
     private final AdsServer ads;
 

@@ -241,7 +241,7 @@ class ValidateCommandTest {
     }
 
     @Test
-    void kindsWithoutIstioRulesStillGetTheirCrdSchema() throws Exception {
+    void theCrdSchemaRulesAddToIstiosOwnRules() throws Exception {
         Path file = Files.writeString(dir.resolve("envoyfilter.yaml"), """
                 apiVersion: networking.istio.io/v1alpha3
                 kind: EnvoyFilter
@@ -254,9 +254,14 @@ class ValidateCommandTest {
 
         Run run = run(new ByteArrayInputStream(new byte[0]), "-f", file.toString());
 
+        // Istio's EnvoyFilter rules (its warning, the missing patch), then the CRD's own x-kubernetes-validations
         assertThat(run.out()).containsExactly(
+                file + ":4:1: warning: EnvoyFilter/default/ef: spec: EnvoyFilter exposes internal implementation details"
+                        + " that may change at any time. Prefer other APIs if possible, and exercise extreme caution,"
+                        + " especially around upgrades.",
+                file + ":6:5: error: EnvoyFilter/default/ef: spec.configPatches[0].patch: Envoy filter: missing patch",
                 file + ":7:5: error: EnvoyFilter/default/ef: spec.configPatches[0].match: only support waypointMatch when context is WAYPOINT",
-                "1 Istio object in 1 file: 1 error, 0 warnings");
+                "1 Istio object in 1 file: 2 errors, 1 warning");
     }
 
     @Test

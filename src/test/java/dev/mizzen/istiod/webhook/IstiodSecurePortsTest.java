@@ -98,6 +98,33 @@ class IstiodSecurePortsTest {
     }
 
     @Test
+    void aProxyConfigOfThePodsNamespaceReachesTheInjectedProxy() throws Exception {
+        api.client().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
+                .addToLabels("istio-injection", "enabled").endMetadata().build()).create();
+        api.client().resource(JSON.readValue("""
+                {"apiVersion":"networking.istio.io/v1beta1","kind":"ProxyConfig","metadata":{"name":"shop","namespace":"shop"},
+                 "spec":{"concurrency":3,"environmentVariables":{"SHOP_TIER":"gold"},"image":{"imageType":"distroless"}}}""",
+                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)).create();
+        String review = """
+                {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{
+                  "uid":"c0a2","kind":{"group":"","version":"v1","kind":"Pod"},
+                  "resource":{"group":"","version":"v1","resource":"pods"},
+                  "namespace":"shop","operation":"CREATE","userInfo":{"username":"system:serviceaccount:kube-system:replicaset-controller"},
+                  "object":{"apiVersion":"v1","kind":"Pod","metadata":{"generateName":"web-","namespace":"shop",
+                    "labels":{"app":"web"}},
+                    "spec":{"containers":[{"name":"web","image":"web:1"}]}},
+                  "dryRun":false}}""";
+        TrustingClient client = webhooks();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            HttpResponse<String> response = client.send(client.post("/inject", "application/json",
+                    review.getBytes(StandardCharsets.UTF_8)));
+            JsonNode answer = JSON.readTree(response.body()).get("response");
+            String patch = new String(Base64.getDecoder().decode(answer.get("patch").asString()), StandardCharsets.UTF_8);
+            assertThat(patch).contains("SHOP_TIER").contains("-distroless").contains("\\\"concurrency\\\":3");
+        });
+    }
+
+    @Test
     void anInvalidVirtualServiceIsDeniedThroughValidate() throws Exception {
         String review = """
                 {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{

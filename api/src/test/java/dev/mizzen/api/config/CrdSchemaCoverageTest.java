@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Every field of the v1 schema of Istio's CRDs (istio/crds/crd-all.gen.yaml, see istio/SOURCES.txt) has a
+ * Every field of the schema (at the version we watch) of Istio's CRDs (istio/crds/crd-all.gen.yaml, see istio/SOURCES.txt) has a
  * record component of a fitting type, and no record component is missing from the schema. Integers with
  * neither a format nor a maximum are uint64 in Istio's protos and read as {@code Long}; the others as
  * {@code Integer}.
@@ -32,9 +32,10 @@ class CrdSchemaCoverageTest {
             JsonNode crd = doc.spec();
             String group = crd.path("group").asString();
             String kind = crd.path("names").path("kind").asString();
-            ConfigKind.of(group + "/v1", kind).ifPresent(configKind -> {
+            ConfigKind.of(group + "/" + "v1", kind).ifPresent(configKind -> {
+                // the version we watch; every served version of a kind has the same schema
                 for (JsonNode version : crd.path("versions")) {
-                    if (version.path("name").asString().equals("v1")) {
+                    if (version.path("name").asString().equals(configKind.preferredVersion())) {
                         schemas.put(configKind, version.path("schema").path("openAPIV3Schema")
                                 .path("properties").path("spec"));
                     }
@@ -109,7 +110,13 @@ class CrdSchemaCoverageTest {
                 }
             }
             case "object" -> {
-                if (schema.has("additionalProperties")) {
+                if (schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false) && !schema.has("properties")) {
+                    // free-form (EnvoyFilter's patch value, WasmPlugin's pluginConfig): kept as the tree it is
+                    if (!(type instanceof ParameterizedType p && p.getRawType() == Map.class
+                            && p.getActualTypeArguments()[1] == Object.class)) {
+                        problems.add(path + ": a free-form object in the CRD but " + type.getTypeName());
+                    }
+                } else if (schema.has("additionalProperties")) {
                     if (type instanceof ParameterizedType p && p.getRawType() == Map.class
                             && p.getActualTypeArguments()[0] == String.class) {
                         compareValue(schema.path("additionalProperties"), p.getActualTypeArguments()[1],

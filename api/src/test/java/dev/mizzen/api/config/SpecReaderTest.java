@@ -45,7 +45,7 @@ class SpecReaderTest {
 
         assertThat(type.isRecord()).isTrue();
         assertThat(type.getSimpleName()).isEqualTo(kind.kind());
-        String pkg = kind.group() == ConfigKind.Group.NETWORKING ? "networking" : "security";
+        String pkg = kind.group().groupName().substring(0, kind.group().groupName().indexOf('.'));
         assertThat(type.getPackageName()).isEqualTo("dev.mizzen.api." + pkg);
     }
 

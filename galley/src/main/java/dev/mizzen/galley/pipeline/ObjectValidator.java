@@ -25,8 +25,8 @@ import java.util.Set;
  * finding is dropped when the schema stage refused the same field, or a value above it as of the wrong type
  * (a string where the schema wants an integer, which the spec reader cannot read either).
  *
- * <p>Objects of Istio's groups that our CRDs define but Mizzen has no semantic rules for (EnvoyFilter,
- * Telemetry, WasmPlugin, ...) get the schema stage only. Thread-safe and stateless.
+ * <p>Objects of Istio's groups that our CRDs define but Mizzen has no semantic rules for (TrafficExtension)
+ * get the schema stage only. Thread-safe and stateless.
  */
 public final class ObjectValidator {
     /** A stage of validation; reading the YAML strictly is not one: it always happens. */

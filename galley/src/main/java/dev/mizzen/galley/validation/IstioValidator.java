@@ -11,16 +11,21 @@ import java.util.Map;
  */
 public final class IstioValidator implements ConfigValidator {
     /** The rules by kind; {@link #rules(ConfigKind)} pairs each kind with its record's validator. */
-    private static final Map<ConfigKind<?>, KindValidator<?>> RULES = Map.of(
-            ConfigKind.VIRTUAL_SERVICE, new VirtualServiceValidator(),
-            ConfigKind.DESTINATION_RULE, new DestinationRuleValidator(),
-            ConfigKind.GATEWAY, new GatewayValidator(),
-            ConfigKind.SERVICE_ENTRY, new ServiceEntryValidator(),
-            ConfigKind.WORKLOAD_ENTRY, new WorkloadEntryValidator(),
-            ConfigKind.SIDECAR, new SidecarValidator(),
-            ConfigKind.PEER_AUTHENTICATION, new PeerAuthenticationValidator(),
-            ConfigKind.AUTHORIZATION_POLICY, new AuthorizationPolicyValidator(),
-            ConfigKind.REQUEST_AUTHENTICATION, new RequestAuthenticationValidator());
+    private static final Map<ConfigKind<?>, KindValidator<?>> RULES = Map.ofEntries(
+            Map.entry(ConfigKind.VIRTUAL_SERVICE, new VirtualServiceValidator()),
+            Map.entry(ConfigKind.DESTINATION_RULE, new DestinationRuleValidator()),
+            Map.entry(ConfigKind.GATEWAY, new GatewayValidator()),
+            Map.entry(ConfigKind.SERVICE_ENTRY, new ServiceEntryValidator()),
+            Map.entry(ConfigKind.WORKLOAD_ENTRY, new WorkloadEntryValidator()),
+            Map.entry(ConfigKind.SIDECAR, new SidecarValidator()),
+            Map.entry(ConfigKind.PEER_AUTHENTICATION, new PeerAuthenticationValidator()),
+            Map.entry(ConfigKind.AUTHORIZATION_POLICY, new AuthorizationPolicyValidator()),
+            Map.entry(ConfigKind.REQUEST_AUTHENTICATION, new RequestAuthenticationValidator()),
+            Map.entry(ConfigKind.WORKLOAD_GROUP, new WorkloadGroupValidator()),
+            Map.entry(ConfigKind.ENVOY_FILTER, new EnvoyFilterValidator()),
+            Map.entry(ConfigKind.PROXY_CONFIG, new ProxyConfigValidator()),
+            Map.entry(ConfigKind.TELEMETRY, new TelemetryValidator()),
+            Map.entry(ConfigKind.WASM_PLUGIN, new WasmPluginValidator()));
 
     @Override
     public <S> ValidationReport validate(ConfigKind<S> kind, String namespace, S spec) {

@@ -17,7 +17,8 @@ import java.util.Optional;
  * The {@code /validate} webhook's logic: CREATE and UPDATE of Istio config are validated with the same
  * rules as the config store and the CLI; errors deny (400) with every message, warnings go back either way.
  * DELETE and CONNECT are allowed; so is anything outside Istio's groups, while an unknown kind inside them is
- * denied, as Istio's webhook does. A dry run is judged the same: nothing here has state to change.
+ * denied, as Istio's webhook does, with the kinds we know listed. A kind is known by group and kind, whatever
+ * its version (Istio's webhook does the same; every served version has one schema). A dry run is judged the same: nothing here has state to change.
  * Stateless and thread-safe.
  */
 public final class ValidationAdmission implements AdmissionController {
@@ -38,7 +39,7 @@ public final class ValidationAdmission implements AdmissionController {
         Optional<ConfigKind<?>> kind = ConfigKind.of(apiVersion, request.kind());
         if (kind.isEmpty()) {
             return ConfigKind.isIstioGroup(apiVersion)
-                    ? AdmissionResponse.deny(INVALID, "unrecognized type " + request.kind(), List.of())
+                    ? AdmissionResponse.deny(INVALID, unrecognized(request), List.of())
                     : AdmissionResponse.allow();
         }
         Map<String, Object> object = request.object();
@@ -57,6 +58,14 @@ public final class ValidationAdmission implements AdmissionController {
                     + ValidationReport.describe(report.errors()), warnings);
         }
         return AdmissionResponse.allow(warnings);
+    }
+
+    /** Names the kinds we do know, so that a typo or a kind of a newer Istio is told apart at a glance. */
+    private static String unrecognized(AdmissionRequest request) {
+        List<String> known = ConfigKind.kindsOf(request.group());
+        return "unrecognized type " + request.kind() + (known.isEmpty()
+                ? "; no kinds of " + request.group() + " are known"
+                : "; known kinds of " + request.group() + ": " + String.join(", ", known));
     }
 
     /** The request's namespace; the object's own for requests that omit it. */

@@ -98,7 +98,21 @@ class ValidationAdmissionTest {
 
         assertThat(response.allowed()).isFalse();
         assertThat(response.code()).isEqualTo(400);
-        assertThat(response.message()).isEqualTo("unrecognized type Frobnicator");
+        assertThat(response.message()).isEqualTo("unrecognized type Frobnicator; known kinds of networking.istio.io: "
+                + "DestinationRule, EnvoyFilter, Gateway, ProxyConfig, ServiceEntry, Sidecar, VirtualService, "
+                + "WorkloadEntry, WorkloadGroup");
+    }
+
+    @Test
+    void aKnownKindIsValidatedWhateverItsVersion() {
+        AdmissionResponse bad = admission.admit(request("CREATE", "networking.istio.io", "v2", "VirtualService",
+                reviews("-5", "105"), false));
+        AdmissionResponse good = admission.admit(request("CREATE", "networking.istio.io", "v1alpha3", "VirtualService",
+                reviews("50", "50"), false));
+
+        assertThat(bad.allowed()).isFalse();
+        assertThat(bad.message()).startsWith("configuration is invalid");
+        assertThat(good.allowed()).isTrue();
     }
 
     @Test

@@ -31,15 +31,24 @@ public final class InjectionAdmission implements AdmissionController {
 
     private final Supplier<SidecarInjector> injector;
     private final Function<String, Map<String, String>> namespaceLabels;
+    private final Supplier<ProxyConfigResources> proxyConfigs;
 
     /**
      * @param injector        the current injector (settings may change at run time)
      * @param namespaceLabels a namespace's labels by name; an unknown namespace gives null or an empty map
+     * @param proxyConfigs    the ProxyConfig resources now in the config store
      */
     public InjectionAdmission(Supplier<SidecarInjector> injector,
-                              Function<String, Map<String, String>> namespaceLabels) {
+                              Function<String, Map<String, String>> namespaceLabels,
+                              Supplier<ProxyConfigResources> proxyConfigs) {
         this.injector = Objects.requireNonNull(injector);
         this.namespaceLabels = Objects.requireNonNull(namespaceLabels);
+        this.proxyConfigs = Objects.requireNonNull(proxyConfigs);
+    }
+
+    public InjectionAdmission(Supplier<SidecarInjector> injector,
+                              Function<String, Map<String, String>> namespaceLabels) {
+        this(injector, namespaceLabels, () -> ProxyConfigResources.NONE);
     }
 
     public InjectionAdmission(SidecarInjector injector, Function<String, Map<String, String>> namespaceLabels) {
@@ -78,7 +87,7 @@ public final class InjectionAdmission implements AdmissionController {
         }
         Map<String, String> labels = namespaceLabels.apply(namespace);
         PodRequest podRequest = new PodRequest(pod, namespace, labels == null ? Map.of() : labels,
-                WorkloadMeta.ofPod(pod, namespace), InjectionTrigger.WEBHOOK);
+                WorkloadMeta.ofPod(pod, namespace), InjectionTrigger.WEBHOOK, proxyConfigs.get());
         InjectionResult result = injector.get().inject(podRequest);
         if (result instanceof InjectionResult.Injected injected) {
             JsonNode patch = JsonDiff.asJson(original, injected.pod(), PATCH_FLAGS);

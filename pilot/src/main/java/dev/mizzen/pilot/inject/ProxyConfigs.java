@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A pod's ProxyConfig as a tree: Istio's defaults, then mesh {@code defaultConfig}, then the pod's
- * proxy.istio.io/config annotation, merged as protobuf JSON merges (scalars replaced, messages and maps merged
+ * A pod's ProxyConfig as a tree: Istio's defaults, then mesh {@code defaultConfig}, then the ProxyConfig resources
+ * and the pod's proxy.istio.io/config annotation ({@link #forPod}), merged as protobuf JSON merges (scalars replaced, messages and maps merged
  * key by key, lists appended). And its PROXY_CONFIG form: protobuf JSON of the fields that differ from the
  * defaults, in the proto's declaration order, map keys sorted.
  */
@@ -41,9 +41,15 @@ final class ProxyConfigs {
         return out;
     }
 
-    /** The pod's proxy config: the mesh default with the annotation (already validated YAML) merged over it. */
-    static ObjectNode forPod(ObjectNode meshDefault, Map<String, String> annotations) {
+    /**
+     * The pod's proxy config, as Istio's EffectiveProxyConfig layers it, each over the one before: the mesh default,
+     * the root namespace's ProxyConfig, the pod namespace's, the annotation (already validated YAML), and last the
+     * ProxyConfig that selects the pod (it wins over the annotation, as in Istio).
+     */
+    static ObjectNode forPod(ObjectNode meshDefault, Map<String, String> annotations, ProxyConfigResources.Layers layers) {
         ObjectNode out = meshDefault.deepCopy();
+        layers.mesh().ifPresent(l -> merge(out, l));
+        layers.namespace().ifPresent(l -> merge(out, l));
         String annotation = annotations.get(Annotations.PROXY_CONFIG);
         if (annotation != null) {
             JsonNode node = Trees.YAML.readTree(annotation);
@@ -51,6 +57,7 @@ final class ProxyConfigs {
                 merge(out, o);
             }
         }
+        layers.workload().ifPresent(l -> merge(out, l));
         return out;
     }
 

@@ -73,7 +73,8 @@ public final class SidecarInjector {
             return new InjectionResult.Rejected(errors);
         }
 
-        ObjectNode proxyConfig = ProxyConfigs.forPod(meshProxyConfig, annotations);
+        ObjectNode proxyConfig = ProxyConfigs.forPod(meshProxyConfig, annotations, request.proxyConfigs()
+                .layers(request.namespace(), Trees.stringMap(pod.path("metadata").path("labels"))));
         String proxyConfigJson = ProxyConfigs.toJson(proxyConfig, settings.proxyConfigDefaults());
         Reinjection earlier = Reinjection.of(annotations);
         ObjectNode seen = Reinjection.reinsertOverrides(

@@ -2,6 +2,9 @@ package dev.mizzen.pilot.model;
 
 import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.api.config.ConfigSnapshot;
+import dev.mizzen.pilot.networking.envoyfilter.EnvoyFilterIndex;
+import dev.mizzen.pilot.networking.telemetry.TelemetryIndex;
+import dev.mizzen.pilot.networking.wasm.WasmPluginIndex;
 import dev.mizzen.pilot.security.authn.RequestAuthenticationIndex;
 import dev.mizzen.pilot.security.authz.AuthorizationPolicyIndex;
 import dev.mizzen.pilot.serviceregistry.serviceentry.ServiceEntryConverter;
@@ -13,7 +16,8 @@ import dev.mizzen.pilot.serviceregistry.serviceentry.ServiceEntryConverter;
 record ConfigIndexes(VirtualServiceIndex virtualServices, DestinationRuleIndex destinationRules, SidecarIndex sidecars,
                      PeerAuthenticationIndex peerAuthentications, GatewayIndex gateways,
                      AuthorizationPolicyIndex authorizationPolicies, RequestAuthenticationIndex requestAuthentications,
-                     ServiceEntryConverter.Converted serviceEntries, ConfigSnapshot snapshot) {
+                     ServiceEntryConverter.Converted serviceEntries, EnvoyFilterIndex envoyFilters,
+                     TelemetryIndex telemetries, WasmPluginIndex wasmPlugins, ConfigSnapshot snapshot) {
 
     static ConfigIndexes of(ConfigSnapshot configs, MeshSettings mesh) {
         return new ConfigIndexes(
@@ -25,6 +29,9 @@ record ConfigIndexes(VirtualServiceIndex virtualServices, DestinationRuleIndex d
                 AuthorizationPolicyIndex.build(configs.list(ConfigKind.AUTHORIZATION_POLICY), mesh.rootNamespace()),
                 RequestAuthenticationIndex.build(configs.list(ConfigKind.REQUEST_AUTHENTICATION), mesh.rootNamespace()),
                 ServiceEntryConverter.convert(configs.list(ConfigKind.SERVICE_ENTRY), configs.list(ConfigKind.WORKLOAD_ENTRY)),
+                EnvoyFilterIndex.build(configs.list(ConfigKind.ENVOY_FILTER), mesh.rootNamespace()),
+                TelemetryIndex.build(configs.list(ConfigKind.TELEMETRY), mesh.rootNamespace()),
+                WasmPluginIndex.build(configs.list(ConfigKind.WASM_PLUGIN), mesh.rootNamespace()),
                 configs);
     }
 }

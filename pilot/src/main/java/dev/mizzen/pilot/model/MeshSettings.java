@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param extensionProviders the authorizers CUSTOM AuthorizationPolicies name (meshConfig
  *                           {@code extensionProviders}), each service as written ({@code [<namespace>/]<host>});
  *                           the push context resolves it against the registry
+ * @param telemetry          the telemetry providers and defaults of the mesh config
  */
 public record MeshSettings(String domainSuffix, String rootNamespace, String trustDomain, List<String> trustDomainAliases,
-                           List<ExtAuthzProvider> extensionProviders) {
+                           List<ExtAuthzProvider> extensionProviders, MeshTelemetry telemetry) {
     public static final MeshSettings DEFAULT = of("cluster.local", "istio-system", "cluster.local");
 
     public MeshSettings {
@@ -27,6 +28,18 @@ public record MeshSettings(String domainSuffix, String rootNamespace, String tru
         Objects.requireNonNull(trustDomain, "trustDomain");
         trustDomainAliases = List.copyOf(trustDomainAliases);
         extensionProviders = List.copyOf(extensionProviders);
+        telemetry = telemetry == null ? MeshTelemetry.ISTIO_DEFAULT : telemetry;
+    }
+
+    /** Settings with Istio's default telemetry (Prometheus metrics, metadata exchange, no access log). */
+    public MeshSettings(String domainSuffix, String rootNamespace, String trustDomain, List<String> trustDomainAliases,
+                        List<ExtAuthzProvider> extensionProviders) {
+        this(domainSuffix, rootNamespace, trustDomain, trustDomainAliases, extensionProviders, MeshTelemetry.ISTIO_DEFAULT);
+    }
+
+    public MeshSettings withTelemetry(MeshTelemetry newTelemetry) {
+        return new MeshSettings(domainSuffix, rootNamespace, trustDomain, trustDomainAliases, extensionProviders,
+                newTelemetry);
     }
 
     /** Settings without trust domain aliases and extension providers. */
@@ -35,11 +48,11 @@ public record MeshSettings(String domainSuffix, String rootNamespace, String tru
     }
 
     public MeshSettings withTrustDomainAliases(List<String> aliases) {
-        return new MeshSettings(domainSuffix, rootNamespace, trustDomain, aliases, extensionProviders);
+        return new MeshSettings(domainSuffix, rootNamespace, trustDomain, aliases, extensionProviders, telemetry);
     }
 
     public MeshSettings withExtensionProviders(List<ExtAuthzProvider> providers) {
-        return new MeshSettings(domainSuffix, rootNamespace, trustDomain, trustDomainAliases, providers);
+        return new MeshSettings(domainSuffix, rootNamespace, trustDomain, trustDomainAliases, providers, telemetry);
     }
 
     /** The SPIFFE identity of a service account: {@code spiffe://<trust-domain>/ns/<ns>/sa/<sa>}. */

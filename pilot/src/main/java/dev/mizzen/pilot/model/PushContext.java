@@ -6,6 +6,9 @@ import dev.mizzen.api.config.ConfigKey;
 import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.api.config.ConfigSnapshot;
 import dev.mizzen.api.networking.DestinationRule;
+import dev.mizzen.pilot.networking.envoyfilter.ProxyPatches;
+import dev.mizzen.pilot.networking.telemetry.ProxyTelemetry;
+import dev.mizzen.pilot.networking.wasm.WasmPluginIndex;
 import dev.mizzen.pilot.security.authn.FakeJwks;
 import dev.mizzen.pilot.security.authn.JwksSource;
 import dev.mizzen.pilot.serviceregistry.RegistrySnapshot;
@@ -223,6 +226,30 @@ public final class PushContext {
 
     public GatewayIndex gateways() {
         return config.gateways();
+    }
+
+    /** The EnvoyFilter patches that apply to a proxy, in the order they apply. */
+    public ProxyPatches envoyFilters(Proxy proxy) {
+        if (config.envoyFilters().isEmpty()) {
+            return ProxyPatches.NONE;
+        }
+        return config.envoyFilters().forProxy(proxy.namespace(), proxy.labels(), proxy.metadata());
+    }
+
+    /**
+     * A proxy's telemetry (Telemetry resources over the mesh's providers and defaults): its stats filters,
+     * access logs and tracing by listener class.
+     */
+    public ProxyTelemetry telemetry(Proxy proxy) {
+        String app = proxy.labels().getOrDefault("service.istio.io/canonical-name",
+                proxy.labels().getOrDefault("app", proxy.podName()));
+        return ProxyTelemetry.of(config.telemetries().forProxy(proxy.namespace(), proxy.labels()), mesh.telemetry(),
+                app + "." + proxy.namespace());
+    }
+
+    /** The WasmPlugins that apply to a proxy, by priority. */
+    public List<WasmPluginIndex.Plugin> wasmPlugins(Proxy proxy) {
+        return config.wasmPlugins().isEmpty() ? List.of() : config.wasmPlugins().forProxy(proxy.namespace(), proxy.labels());
     }
 
     /** AuthorizationPolicies, RequestAuthentications and what their translation needs. */

@@ -66,6 +66,11 @@ public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDi
                 proxies, StreamPeer.current());
     }
 
+    /** What runs when proxies connect and disconnect (WorkloadEntry auto-registration); set before serving. */
+    public void connectionHooks(ConnectionHooks hooks) {
+        proxies.hooks(java.util.Objects.requireNonNull(hooks));
+    }
+
     /** The first push context; streams that arrive before it wait for it. */
     @Override
     public void initialize(PushContext context) {

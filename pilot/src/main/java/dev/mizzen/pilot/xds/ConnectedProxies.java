@@ -43,6 +43,8 @@ final class ConnectedProxies implements StreamContext {
     private final ProxyVersions versions;
     private final Map<Long, ProxyStream> streams = new ConcurrentHashMap<>();
     private volatile PushSnapshot current;
+    /** set once while istiod starts, before it serves (volatile: gRPC threads read it) */
+    private volatile ConnectionHooks hooks = ConnectionHooks.NONE;
 
     ConnectedProxies(Function<Proxy, Optional<XdsGenerator>> generators, ExecutorService pushExecutor,
                      MeterRegistry meters, XdsAccess access, XdsDebug.Settings debug) {
@@ -53,6 +55,10 @@ final class ConnectedProxies implements StreamContext {
         this.metrics = new XdsMetrics(meters);
         this.debug = new XdsDebug(debug, this::status);
         this.versions = new ProxyVersions(meters);
+    }
+
+    void hooks(ConnectionHooks hooks) {
+        this.hooks = hooks;
     }
 
     void initialize(PushContext context) {
@@ -126,7 +132,9 @@ final class ConnectedProxies implements StreamContext {
 
     @Override
     public CompletableFuture<Proxy> admit(long streamId, Node node, Optional<CallerCredentials> credentials) {
-        return admission.admit(streamId, node, credentials);
+        ConnectionHooks h = hooks;
+        return admission.admit(streamId, node, credentials)
+                .thenCompose(proxy -> h.connected(proxy, clock.instant()).thenApply(done -> proxy));
     }
 
     @Override
@@ -169,6 +177,7 @@ final class ConnectedProxies implements StreamContext {
     public void closed(ProxyStream stream) {
         if (streams.remove(stream.id()) != null) {
             versions.closed(stream.id());
+            hooks.disconnected(stream.proxy(), clock.instant());
         }
     }
 }

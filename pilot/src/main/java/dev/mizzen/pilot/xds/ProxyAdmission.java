@@ -163,6 +163,9 @@ final class ProxyAdmission {
     /** The status a failed admission closes the stream with. */
     static Status statusOf(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof io.grpc.StatusRuntimeException e) {
+            return e.getStatus(); // a ConnectionHooks refusal
+        }
         return cause instanceof StatusException e ? e.getStatus()
                 : Status.INTERNAL.withDescription("admission failed: " + cause);
     }

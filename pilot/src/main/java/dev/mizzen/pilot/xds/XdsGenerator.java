@@ -12,6 +12,8 @@ import java.util.Set;
 public interface XdsGenerator {
     /**
      * @param names the resource names the proxy subscribed to; empty means all (wildcard)
+     * @return the resources, or null when nothing is to be sent now and the proxy keeps what it has (an
+     *         EnvoyFilter patch made a resource invalid)
      */
     List<XdsResource> generate(Proxy proxy, PushSnapshot push, String typeUrl, Set<String> names);
 }

@@ -69,7 +69,8 @@ class TemplateHelpersTest {
         InjectionSettings settings = InjectionSettings.defaults();
         ObjectNode mesh = ProxyConfigs.meshDefault(settings);
         ObjectNode pod = ProxyConfigs.forPod(mesh, Map.of("proxy.istio.io/config",
-                "proxyMetadata: {Z: '1', A: '2'}\nconcurrency: 0\ndiscoveryAddress: foo:123\nstatusPort: 15020"));
+                "proxyMetadata: {Z: '1', A: '2'}\nconcurrency: 0\ndiscoveryAddress: foo:123\nstatusPort: 15020"),
+                ProxyConfigResources.NONE.layers("default", Map.of()));
 
         assertThat(ProxyConfigs.toJson(mesh, settings.proxyConfigDefaults())).isEqualTo("{}");
         assertThat(ProxyConfigs.toJson(pod, settings.proxyConfigDefaults()))

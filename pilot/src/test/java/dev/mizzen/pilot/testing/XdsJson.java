@@ -23,22 +23,8 @@ import java.util.stream.Collectors;
 
 /** Readable, stable JSON of generated xDS, for golden files. */
 public final class XdsJson {
-    private static final JsonFormat.TypeRegistry TYPES = JsonFormat.TypeRegistry.newBuilder()
-            .add(Listener.getDescriptor()).add(RouteConfiguration.getDescriptor()).add(Cluster.getDescriptor())
-            .add(ClusterLoadAssignment.getDescriptor()).add(HttpConnectionManager.getDescriptor())
-            .add(HTTPFault.getDescriptor()).add(Router.getDescriptor()).add(CorsPolicy.getDescriptor())
-            .add(PreviousHostsPredicate.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpInspector.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer.getDescriptor())
-            .add(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDescriptor())
-            .build();
+    /** every Envoy type of java-control-plane's api jar, as istiod reads EnvoyFilter patches */
+    private static final JsonFormat.TypeRegistry TYPES = dev.mizzen.api.envoy.EnvoyTypes.registry();
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(TYPES).sortingMapKeys();
 
     private XdsJson() {

@@ -15,6 +15,10 @@ import dev.mizzen.pilot.networking.envoy.listener.SidecarInboundListener;
 import dev.mizzen.pilot.networking.envoy.listener.SidecarOutboundListeners;
 import dev.mizzen.pilot.networking.envoy.route.SidecarRoutes;
 import dev.mizzen.pilot.networking.envoy.secret.CredentialSecrets;
+import dev.mizzen.pilot.networking.telemetry.ListenerClass;
+import dev.mizzen.pilot.networking.telemetry.ProxyTelemetry;
+import dev.mizzen.pilot.networking.telemetry.TelemetryListeners;
+import dev.mizzen.pilot.networking.wasm.WasmListeners;
 import dev.mizzen.pilot.xds.PushSnapshot;
 import dev.mizzen.pilot.xds.TypeUrls;
 import dev.mizzen.pilot.xds.XdsCache;
@@ -39,8 +43,27 @@ import java.util.stream.Collectors;
 public final class EnvoyGenerator implements XdsGenerator {
     private static final String ALL = "*";
 
+    private final EnvoyFilterPatches envoyFilters;
+
+    public EnvoyGenerator() {
+        this.envoyFilters = new EnvoyFilterPatches();
+    }
+
+    /** @param meters where EnvoyFilter patches that made a resource invalid are counted */
+    public EnvoyGenerator(io.micrometer.core.instrument.MeterRegistry meters) {
+        this.envoyFilters = new EnvoyFilterPatches(meters);
+    }
+
+    /**
+     * What the proxy gets: the cached resources, then its EnvoyFilters' patches. Null (send nothing) when a patch
+     * made a resource invalid.
+     */
     @Override
     public List<XdsResource> generate(Proxy proxy, PushSnapshot push, String typeUrl, Set<String> names) {
+        return envoyFilters.apply(proxy, push, typeUrl, names, generated(proxy, push, typeUrl, names));
+    }
+
+    private List<XdsResource> generated(Proxy proxy, PushSnapshot push, String typeUrl, Set<String> names) {
         return switch (typeUrl) {
             case TypeUrls.CLUSTER -> filter(push.cache().getAll(new XdsCache.Key(typeUrl, ALL, proxy.group()),
                     () -> clusters(proxy, push)), names);
@@ -63,13 +86,21 @@ public final class EnvoyGenerator implements XdsGenerator {
                         .map(c -> XdsResource.of(c.getName(), c)).toList()));
     }
 
+    /** The proxy's listeners with Istio's telemetry (metadata exchange, stats, access logs, tracing) in them. */
     private static List<Listener> listeners(Proxy proxy, PushContext push) {
+        ProxyTelemetry telemetry = push.telemetry(proxy);
+        List<Listener> out;
+        java.util.function.Function<Listener, ListenerClass> classOf;
         if (proxy.type() == ProxyType.ROUTER) {
-            return GatewayListeners.build(proxy, push);
+            out = GatewayListeners.build(proxy, push);
+            classOf = l -> ListenerClass.GATEWAY;
+        } else {
+            out = new ArrayList<>(SidecarOutboundListeners.build(proxy, push));
+            out.add(SidecarInboundListener.build(proxy, push));
+            classOf = l -> l.getName().equals(EnvoyNames.VIRTUAL_INBOUND) ? ListenerClass.SIDECAR_INBOUND
+                    : ListenerClass.SIDECAR_OUTBOUND;
         }
-        List<Listener> out = new ArrayList<>(SidecarOutboundListeners.build(proxy, push));
-        out.add(SidecarInboundListener.build(proxy, push));
-        return out;
+        return WasmListeners.apply(TelemetryListeners.apply(out, telemetry, classOf), push.wasmPlugins(proxy), classOf);
     }
 
     /**
@@ -81,6 +112,8 @@ public final class EnvoyGenerator implements XdsGenerator {
             case TypeUrls.ROUTE -> routeScope(proxy, push.context());
             // what a proxy may receive decides what SDS answers: never share it with proxies that may have less
             case TypeUrls.SECRET -> new SecretScope(proxy.namespace(), proxy.identity().secrets());
+            // which WasmPlugins and EnvoyFilters select the proxy: its group
+            case TypeUrls.EXTENSION_CONFIG -> proxy.group();
             default -> proxy.namespace();
         };
         return push.cache().getResponse(new XdsCache.Key(typeUrl, ALL, new XdsCache.Names(names, scope)), () -> {
@@ -131,6 +164,9 @@ public final class EnvoyGenerator implements XdsGenerator {
 
     /** EDS answers any cluster name (an empty set for one the mesh does not define); only defined ones are cached. */
     private static boolean worthCaching(String typeUrl, String name, Proxy proxy, PushContext push) {
+        if (typeUrl.equals(TypeUrls.EXTENSION_CONFIG)) {
+            return false; // cheap to build, and the names are whatever the client asks
+        }
         return !typeUrl.equals(TypeUrls.ENDPOINT)
                 || ClusterName.parse(name).filter(c -> push.defines(c, proxy.namespace())).isPresent();
     }
@@ -142,6 +178,7 @@ public final class EnvoyGenerator implements XdsGenerator {
             case TypeUrls.ENDPOINT -> ClusterName.parse(name).map(c -> XdsResource.of(name,
                     EndpointBuilder.build(c, push, proxy.namespace(), EndpointBuilder.Metadata.TLS_MODE)));
             case TypeUrls.SECRET -> CredentialSecrets.build(name, proxy, push).map(s -> XdsResource.of(name, s));
+            case TypeUrls.EXTENSION_CONFIG -> ExtensionConfigs.build(name, proxy, push).map(e -> XdsResource.of(name, e));
             default -> Optional.empty();
         };
     }

@@ -46,6 +46,10 @@ public final class ConfigDumps {
         resources(status, TypeUrls.SECRET).forEach(r -> secrets.addDynamicActiveSecrets(
                 SecretsConfigDump.DynamicSecret.newBuilder().setName(r.name()).setVersionInfo(r.version())
                         .setSecret(Redaction.redact(r.body()))));
+        // Istio's dump: each extension config (a WasmPlugin's filter) with the version of its response
+        EcdsConfigDump.Builder ecds = EcdsConfigDump.newBuilder();
+        resources(status, TypeUrls.EXTENSION_CONFIG).forEach(r -> ecds.addEcdsFilters(EcdsConfigDump.EcdsFilterConfig
+                .newBuilder().setVersionInfo(version(status, TypeUrls.EXTENSION_CONFIG)).setEcdsFilter(Redaction.redact(r.body()))));
         ConfigDump.Builder dump = ConfigDump.newBuilder()
                 .addConfigs(pack(BootstrapConfigDump.getDefaultInstance()))
                 .addConfigs(pack(clusters.build()));
@@ -60,7 +64,7 @@ public final class ConfigDumps {
                 .addConfigs(pack(ScopedRoutesConfigDump.getDefaultInstance()))
                 .addConfigs(pack(routes.build()))
                 .addConfigs(pack(secrets.build()))
-                .addConfigs(pack(EcdsConfigDump.getDefaultInstance()))
+                .addConfigs(pack(ecds.build()))
                 .build();
     }
 

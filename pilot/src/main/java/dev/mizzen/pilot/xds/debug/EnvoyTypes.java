@@ -100,8 +100,15 @@ public final class EnvoyTypes {
         }
     }
 
+    /** Istio's proxy extensions we compile ourselves, outside the naming rule (the istio.stats filter's config). */
+    private static final Map<String, Class<? extends Message>> ISTIO_PROXY = Map.of(
+            dev.mizzen.api.proxy.stats.PluginConfig.getDescriptor().getFullName(), dev.mizzen.api.proxy.stats.PluginConfig.class);
+
     @SuppressWarnings("unchecked")
     private static Optional<Class<? extends Message>> load(String fullName) {
+        if (ISTIO_PROXY.containsKey(fullName)) {
+            return Optional.of(ISTIO_PROXY.get(fullName));
+        }
         String javaName;
         if (fullName.startsWith("envoy.")) {
             javaName = "io.envoyproxy." + fullName;

@@ -5,6 +5,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.extensions.wasm.v3.EnvironmentVariables;
 import udpa.annotations.Sensitive;
 
 import java.util.ArrayList;
@@ -14,13 +15,16 @@ import java.util.Optional;
 
 /**
  * Takes the secrets out of config before anyone sees it: every field Envoy's protos mark sensitive (private keys
- * and their passwords, PKCS#12 bundles, generic secrets, session ticket keys) becomes {@code [redacted]}, as Istio's
- * config dump writes it, wherever it sits, also inside packed {@code typed_config}. A packed type we cannot read is
- * left as is, and the JSON printer refuses it, so it is never shown. Pure: returns a redacted copy, never touches the shared original.
+ * and their passwords, PKCS#12 bundles, generic secrets, session ticket keys) becomes {@code [redacted]}, and a Wasm
+ * module's pull secret {@code <Redacted>}, as Istio's config dump writes them, wherever they sit, also inside packed
+ * {@code typed_config}. A packed type we cannot read is left as is, and the JSON printer refuses it, so it is never
+ * shown. Pure: returns a redacted copy, never touches the shared original.
  */
 public final class Redaction {
     /** What Istio puts in place of a private key ({@code pilot/pkg/xds/debug.go}). */
     public static final ByteString REDACTED = ByteString.copyFromUtf8("[redacted]");
+    /** A WasmPlugin's image pull secret in its VM environment, which Istio's dump writes as {@code <Redacted>}. */
+    private static final String WASM_PULL_SECRET = "ISTIO_META_WASM_IMAGE_PULL_SECRET";
     private static final DataSource REDACTED_SOURCE = DataSource.newBuilder().setInlineBytes(REDACTED).build();
 
     private Redaction() {
@@ -46,6 +50,9 @@ public final class Redaction {
                     : Any.newBuilder().setTypeUrl(any.getTypeUrl()).setValue(redacted.toByteString()).build();
         }
         Message.Builder builder = null;
+        if (message instanceof EnvironmentVariables env && env.containsKeyValues(WASM_PULL_SECRET)) {
+            return env.toBuilder().putKeyValues(WASM_PULL_SECRET, "<Redacted>").build();
+        }
         for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
             FieldDescriptor fd = field.getKey();
             if (sensitive(fd)) {

@@ -16,7 +16,7 @@ import dev.mizzen.pilot.testing.IstioConfigs;
 import dev.mizzen.pilot.testing.MemoryConfigStore;
 import dev.mizzen.pilot.testing.Proxies;
 import dev.mizzen.pilot.testing.SecurityRegistry;
-import dev.mizzen.pilot.testing.pgv.PgvValidator;
+import dev.mizzen.pilot.networking.pgv.PgvValidator;
 import dev.mizzen.pilot.testing.simulation.CallMode;
 import dev.mizzen.pilot.testing.simulation.Request;
 import dev.mizzen.pilot.testing.simulation.SecurityRequest;
@@ -260,12 +260,13 @@ class SecurityWiringTest {
 
     @Test
     void httpFiltersRunInIstiosOrder() {
-        // buildHTTPConnectionManager: the CUSTOM builder, then authn (jwt_authn), then DENY/ALLOW/AUDIT, then the router
+        // buildHTTPConnectionManager: metadata exchange, the CUSTOM builder, then authn (jwt_authn), then
+        // DENY/ALLOW/AUDIT, then the stats filter and the router
         MeshSettings mesh = MeshSettings.DEFAULT.withExtensionProviders(List.of(SAMPLE_AUTHZ));
         assertThat(httpFilters(HTTPBIN, push(mesh, "authz-custom.yaml", "authz-jwt.yaml", "authz-deny.yaml"), 80))
-                .extracting(HttpFilter::getName).containsExactly("envoy.filters.http.rbac", "envoy.filters.http.ext_authz",
-                        "envoy.filters.http.jwt_authn", "envoy.filters.http.rbac", "envoy.filters.http.rbac",
-                        "envoy.filters.http.router");
+                .extracting(HttpFilter::getName).containsExactly("istio.metadata_exchange", "envoy.filters.http.rbac",
+                        "envoy.filters.http.ext_authz", "envoy.filters.http.jwt_authn", "envoy.filters.http.rbac",
+                        "envoy.filters.http.rbac", "istio.stats", "envoy.filters.http.router");
     }
 
     @Test

@@ -9,7 +9,7 @@ import dev.mizzen.pilot.security.SecurityFixtures;
 import dev.mizzen.pilot.testing.MemoryConfigStore;
 import dev.mizzen.pilot.testing.Proxies;
 import dev.mizzen.pilot.testing.SecurityRegistry;
-import dev.mizzen.pilot.testing.pgv.PgvValidator;
+import dev.mizzen.pilot.networking.pgv.PgvValidator;
 import dev.mizzen.pilot.testing.simulation.CallMode;
 import dev.mizzen.pilot.testing.simulation.Request;
 import dev.mizzen.pilot.testing.simulation.Simulation;

@@ -7,7 +7,7 @@ import dev.mizzen.pilot.security.authn.FakeJwks;
 import dev.mizzen.pilot.security.authn.JwksSource;
 import dev.mizzen.pilot.security.authn.JwtAuthnFilter;
 import dev.mizzen.pilot.security.authn.RequestAuthenticationIndex;
-import dev.mizzen.pilot.testing.pgv.PgvValidator;
+import dev.mizzen.pilot.networking.pgv.PgvValidator;
 import dev.mizzen.pilot.testing.simulation.SecurityDecision;
 import dev.mizzen.pilot.testing.simulation.SecurityFilterChain;
 import dev.mizzen.pilot.testing.simulation.SecurityRequest;

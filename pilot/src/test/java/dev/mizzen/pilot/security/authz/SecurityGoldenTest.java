@@ -8,7 +8,7 @@ import dev.mizzen.pilot.security.SecurityFixtures;
 import dev.mizzen.pilot.security.authn.JwtAuthnFilter;
 import dev.mizzen.pilot.security.authn.RequestAuthenticationIndex;
 import dev.mizzen.pilot.testing.XdsJson;
-import dev.mizzen.pilot.testing.pgv.PgvValidator;
+import dev.mizzen.pilot.networking.pgv.PgvValidator;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import org.junit.jupiter.params.ParameterizedTest;

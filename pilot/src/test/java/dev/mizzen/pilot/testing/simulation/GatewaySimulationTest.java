@@ -1,6 +1,6 @@
 package dev.mizzen.pilot.testing.simulation;
 
-import dev.mizzen.pilot.testing.pgv.PgvValidator;
+import dev.mizzen.pilot.networking.pgv.PgvValidator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,7 +1,7 @@
 package dev.mizzen.pilot.testing.simulation;
 
 import com.google.protobuf.Message;
-import dev.mizzen.pilot.testing.pgv.PgvValidator;
+import dev.mizzen.pilot.networking.pgv.PgvValidator;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import org.junit.jupiter.api.Test;
