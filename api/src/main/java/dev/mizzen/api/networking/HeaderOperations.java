@@ -1,5 +1,7 @@
 package dev.mizzen.api.networking;
 
+import dev.mizzen.api.config.Copies;
+
 import java.util.List;
 import java.util.Map;
 

@@ -1,5 +1,7 @@
 package dev.mizzen.api.networking;
 
+import dev.mizzen.api.config.Copies;
+
 import java.util.List;
 
 /** Istio {@code Server}: a port a gateway listens on, the hosts it serves there and their TLS. */

@@ -1,5 +1,7 @@
 package dev.mizzen.api.networking;
 
+import dev.mizzen.api.config.Copies;
+
 import java.util.List;
 
 /** Istio {@code TLSRoute}: SNI-based routing of unterminated TLS. */

@@ -1,5 +1,7 @@
 package dev.mizzen.api.security;
 
+import dev.mizzen.api.config.Copies;
+
 import java.util.List;
 
 /** Istio {@code Condition}: an attribute key and the values it must (not) have. */

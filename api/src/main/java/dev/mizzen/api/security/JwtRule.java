@@ -1,5 +1,7 @@
 package dev.mizzen.api.security;
 
+import dev.mizzen.api.config.Copies;
+
 import com.fasterxml.jackson.annotation.JsonAlias;
 import java.util.List;
 

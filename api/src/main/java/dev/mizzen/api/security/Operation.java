@@ -1,5 +1,7 @@
 package dev.mizzen.api.security;
 
+import dev.mizzen.api.config.Copies;
+
 import java.util.List;
 
 /** Istio {@code Operation}: request hosts, ports (strings, as in the CRD), methods and paths. */

@@ -1,5 +1,7 @@
 package dev.mizzen.api.security;
 
+import dev.mizzen.api.config.Copies;
+
 import java.util.List;
 
 /** Istio {@code Rule}: sources, operations and conditions that all must match. */

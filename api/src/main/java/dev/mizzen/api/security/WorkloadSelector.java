@@ -1,5 +1,7 @@
 package dev.mizzen.api.security;
 
+import dev.mizzen.api.config.Copies;
+
 import java.util.Map;
 
 /** Istio {@code type.v1beta1.WorkloadSelector}: pods whose labels include all of {@code matchLabels}. */

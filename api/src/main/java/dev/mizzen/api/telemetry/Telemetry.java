@@ -1,5 +1,7 @@
 package dev.mizzen.api.telemetry;
 
+import dev.mizzen.api.config.Copies;
+
 import dev.mizzen.api.security.PolicyTargetReference;
 import dev.mizzen.api.security.WorkloadSelector;
 

@@ -1,4 +1,4 @@
-package dev.mizzen.api.extensions;
+package dev.mizzen.api.config;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Immutable copies for the compact constructors of the config records: null becomes empty. */
-final class Copies {
+public final class Copies {
     private Copies() {
     }
 
-    static <T> List<T> list(List<T> list) {
+    public static <T> List<T> list(List<T> list) {
         return list == null ? List.of() : List.copyOf(list);
     }
 
@@ -19,7 +19,7 @@ final class Copies {
      * {@code Map.copyOf} whose order changes from one JVM run to the next: output built by walking a map
      * stays the same bytes for the same input.
      */
-    static <K, V> Map<K, V> map(Map<K, V> map) {
+    public static <K, V> Map<K, V> map(Map<K, V> map) {
         if (map == null || map.isEmpty()) {
             return Map.of();
         }
