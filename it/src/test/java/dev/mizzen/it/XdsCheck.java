@@ -6,14 +6,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -28,27 +20,14 @@ import java.util.Map;
 final class XdsCheck implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final Process process;
-    private final BufferedWriter requests;
-    private final BufferedReader answers;
+    private final JsonLinesProcess process;
 
-    private XdsCheck(Process process) {
+    private XdsCheck(JsonLinesProcess process) {
         this.process = process;
-        this.requests = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-        this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
     static XdsCheck start(Path log) {
-        Path binary = KubeCluster.goBinDir().resolve("xdscheck");
-        if (!Files.isExecutable(binary)) {
-            throw new IllegalStateException(binary + " is missing: build it with it/build-go.sh (the it module's Maven build runs it)");
-        }
-        try {
-            Files.createDirectories(log.getParent());
-            return new XdsCheck(new ProcessBuilder(binary.toString()).redirectError(log.toFile()).start());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new XdsCheck(JsonLinesProcess.start("xdscheck", List.of(), Map.of(), log));
     }
 
     /** The workload whose Envoy xdscheck stands in for (the node id and metadata the agent would send). */
@@ -89,34 +68,15 @@ final class XdsCheck implements AutoCloseable {
     }
 
     private JsonNode exchange(ObjectNode request) {
-        try {
-            requests.write(JSON.writeValueAsString(request));
-            requests.newLine();
-            requests.flush();
-            String line = answers.readLine();
-            if (line == null) {
-                throw new IllegalStateException("xdscheck exited (code " + process.waitFor() + "); see its log");
-            }
-            JsonNode answer = JSON.readTree(line);
-            if (answer.has("error") && !request.get("op").asString().equals("call")) {
-                throw new IllegalStateException("xdscheck: " + answer.get("error").asString());
-            }
-            return answer;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        JsonNode answer = process.exchange(request);
+        if (answer.has("error") && !request.get("op").asString().equals("call")) {
+            throw new IllegalStateException("xdscheck: " + answer.get("error").asString());
         }
+        return answer;
     }
 
     @Override
     public void close() {
-        try {
-            requests.close();
-        } catch (IOException ignored) {
-            // the process is ending anyway
-        }
-        process.destroy();
+        process.close();
     }
 }
