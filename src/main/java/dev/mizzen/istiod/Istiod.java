@@ -2,6 +2,7 @@ package dev.mizzen.istiod;
 
 import dev.mizzen.citadel.CitadelSettings;
 import dev.mizzen.citadel.pki.KeyType;
+import dev.mizzen.istiod.analysis.StatusSettings;
 import dev.mizzen.istiod.cli.UserError;
 import dev.mizzen.istiod.cli.UserErrors;
 import dev.mizzen.istiod.logging.LogOptions;
@@ -128,6 +129,12 @@ public final class Istiod implements Callable<Integer> {
                     + "replicas, as Istio's flag (default ${DEFAULT-VALUE}); then CA calls and webhook calls in flight finish.")
     Duration shutdownDuration;
 
+    @Option(names = "--enable-status", arity = "0..1", paramLabel = "BOOL",
+            description = "The leader writes live analysis messages into each Istio config object's "
+                    + "status.validationMessages (Istio's PILOT_ENABLE_STATUS, with PILOT_ENABLE_ANALYSIS; default: "
+                    + "true when either variable is, else false), at most PILOT_STATUS_QPS writes a second (100).")
+    Boolean enableStatus;
+
     /** Go's duration syntax as Istio's flags take it: {@code 10s}, {@code 500ms}, {@code 1m}. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
@@ -195,7 +202,22 @@ public final class Istiod implements Callable<Integer> {
         return new IstiodSettings(new IstiodSettings.Ports(xdsPort, secureXdsPort, webhook.port(), monitoringPort),
                 bind, namespace, MeshSettings.of(domainSuffix, namespace, trustDomain), Debouncer.Settings.ISTIO_DEFAULTS,
                 ca, XdsLimits.DEFAULTS.withNewStreamsPerSecond(newStreamsPerSecond), ElectionSettings.defaults(),
-                IstiodSettings.WORKLOAD_ENTRY_GRACE_PERIOD);
+                IstiodSettings.WORKLOAD_ENTRY_GRACE_PERIOD, statusSettings());
+    }
+
+    /** --enable-status, else Istio's environment variables. */
+    private StatusSettings statusSettings() {
+        StatusSettings fromEnv;
+        try {
+            fromEnv = StatusSettings.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        if (enableStatus == null) {
+            return fromEnv;
+        }
+        return new StatusSettings(enableStatus ? StatusSettings.Writes.ON : StatusSettings.Writes.OFF,
+                fromEnv.writesPerSecond());
     }
 
     private int serveLocal(IstiodSettings settings) throws Exception {

@@ -245,6 +245,16 @@ public final class IstiodServer implements AutoCloseable {
         WebhookServer webhooks = WebhookServer.start(bindAddress(settings), settings.ports().webhooks(), tls, hooks);
         parts.add(webhooks);
         pushes.addObserver(request -> analysis.requestAnalysis());
+        // analysis messages into each object's status (PILOT_ENABLE_STATUS): the leader alone, and only once the
+        // informers have synced, so no message is written about a half-listed mesh
+        Optional<LeaderElection> statusWriting = Optional.empty();
+        if (settings.status().enabled()) {
+            LeaderElection analyzeLeader = LeaderElection.start(client, settings.namespace(),
+                    LeaderElection.ANALYZE_CONTROLLER, settings.election());
+            parts.add(new dev.mizzen.istiod.analysis.ValidationStatusController(informers, client, analyzeLeader,
+                    settings.status(), analysis, meters));
+            statusWriting = Optional.of(analyzeLeader);
+        }
         analysis.requestAnalysis();
         java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean(true);
         MonitoringServer monitoring = MonitoringServer.start(bindAddress(settings), settings.ports().monitoring(),
@@ -256,6 +266,7 @@ public final class IstiodServer implements AutoCloseable {
         // closed first: a stopping replica releases its Leases so another takes over at its next retry
         parts.add(rootPublishing);
         parts.add(webhookPatching);
+        statusWriting.ifPresent(parts::add);
         LOG.info("istiod serving: xDS on {}, secure xDS and CA on {}, webhooks on {}, monitoring on {}",
                 xdsServer.getPort(), secureServer.getPort(), webhooks.port(), monitoring.port());
         return new IstiodServer(parts, ads, pushes, xdsServer, secureServer, webhooks, monitoring, citadel, ready);

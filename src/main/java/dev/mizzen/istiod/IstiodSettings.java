@@ -1,6 +1,7 @@
 package dev.mizzen.istiod;
 
 import dev.mizzen.citadel.CitadelSettings;
+import dev.mizzen.istiod.analysis.StatusSettings;
 import dev.mizzen.istiod.leader.ElectionSettings;
 import dev.mizzen.pilot.model.MeshSettings;
 import dev.mizzen.pilot.push.Debouncer;
@@ -13,10 +14,12 @@ import dev.mizzen.pilot.xds.XdsLimits;
  * @param bindAddress the address every server listens on: all interfaces in a cluster, loopback in local mode
  * @param namespace   the namespace istiod runs in
  * @param election    how the replicas elect the one that writes to the cluster
+ * @param status      whether the leader writes analysis messages into config objects' status (off by default)
  */
 public record IstiodSettings(Ports ports, String bindAddress, String namespace, MeshSettings mesh,
                              Debouncer.Settings debounce, CitadelSettings citadel, XdsLimits xdsLimits,
-                             ElectionSettings election, java.time.Duration workloadEntryGracePeriod) {
+                             ElectionSettings election, java.time.Duration workloadEntryGracePeriod,
+                             StatusSettings status) {
     /** Istio's PILOT_WORKLOAD_ENTRY_GRACE_PERIOD: how long an auto-registered VM may stay disconnected. */
     public static final java.time.Duration WORKLOAD_ENTRY_GRACE_PERIOD = java.time.Duration.ofSeconds(10);
 
@@ -51,6 +54,9 @@ public record IstiodSettings(Ports ports, String bindAddress, String namespace, 
         if (workloadEntryGracePeriod == null || workloadEntryGracePeriod.isNegative()) {
             workloadEntryGracePeriod = WORKLOAD_ENTRY_GRACE_PERIOD;
         }
+        if (status == null) {
+            status = StatusSettings.OFF;
+        }
         if (namespace == null || namespace.isBlank()) {
             throw new IllegalArgumentException("istiod's namespace must be set");
         }
@@ -65,7 +71,7 @@ public record IstiodSettings(Ports ports, String bindAddress, String namespace, 
         return new IstiodSettings(Ports.ISTIO, ALL_INTERFACES, namespace, MeshSettings.DEFAULT,
                 Debouncer.Settings.ISTIO_DEFAULTS, CitadelSettings.defaults(namespace).withServing(
                         CitadelSettings.ServingSettings.forIstiod(namespace, MeshSettings.DEFAULT.domainSuffix())),
-                XdsLimits.DEFAULTS, ElectionSettings.defaults(), WORKLOAD_ENTRY_GRACE_PERIOD);
+                XdsLimits.DEFAULTS, ElectionSettings.defaults(), WORKLOAD_ENTRY_GRACE_PERIOD, StatusSettings.OFF);
     }
 
     /**
@@ -74,25 +80,31 @@ public record IstiodSettings(Ports ports, String bindAddress, String namespace, 
      */
     public IstiodSettings withEphemeralPorts() {
         return new IstiodSettings(Ports.EPHEMERAL, LOOPBACK, namespace, mesh, debounce, citadel, xdsLimits, election,
-                workloadEntryGracePeriod);
+                workloadEntryGracePeriod, status);
     }
 
     public IstiodSettings withCitadel(CitadelSettings ca) {
         return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, ca, xdsLimits, election,
-                workloadEntryGracePeriod);
+                workloadEntryGracePeriod, status);
     }
 
     public IstiodSettings withXdsLimits(XdsLimits limits) {
         return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, citadel, limits, election,
-                workloadEntryGracePeriod);
+                workloadEntryGracePeriod, status);
     }
 
     public IstiodSettings withElection(ElectionSettings e) {
         return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, citadel, xdsLimits, e,
-                workloadEntryGracePeriod);
+                workloadEntryGracePeriod, status);
     }
 
     public IstiodSettings withWorkloadEntryGracePeriod(java.time.Duration grace) {
-        return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, citadel, xdsLimits, election, grace);
+        return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, citadel, xdsLimits, election, grace,
+                status);
+    }
+
+    public IstiodSettings withStatus(StatusSettings s) {
+        return new IstiodSettings(ports, bindAddress, namespace, mesh, debounce, citadel, xdsLimits, election,
+                workloadEntryGracePeriod, s);
     }
 }

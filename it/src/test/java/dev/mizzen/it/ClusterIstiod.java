@@ -45,7 +45,7 @@ public final class ClusterIstiod {
         IstiodSettings defaults = IstiodSettings.defaults();
         return new IstiodSettings(ports, IstiodSettings.LOOPBACK, defaults.namespace(), defaults.mesh(),
                 defaults.debounce(), defaults.citadel(), defaults.xdsLimits(), defaults.election(),
-                defaults.workloadEntryGracePeriod());
+                defaults.workloadEntryGracePeriod(), defaults.status());
     }
 
     /** A client that is the ServiceAccount {@code namespace/name}: a token from TokenRequest and the cluster CA. */

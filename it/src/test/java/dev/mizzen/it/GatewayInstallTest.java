@@ -45,7 +45,7 @@ class GatewayInstallTest {
             IstiodSettings test = TestIstiod.settings();
             IstiodSettings settings = new IstiodSettings(new IstiodSettings.Ports(0, 0, webhookPort, 0),
                     test.bindAddress(), test.namespace(), test.mesh(), test.debounce(), test.citadel(), test.xdsLimits(),
-                    test.election(), test.workloadEntryGracePeriod());
+                    test.election(), test.workloadEntryGracePeriod(), test.status());
             try (IstiodServer server = IstiodServer.start(settings, client, Optional.empty(), Map.of())) {
                 // the leader puts its CA bundle into the injector's configuration: the apiserver can call it now
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(new String(Base64.getDecoder()

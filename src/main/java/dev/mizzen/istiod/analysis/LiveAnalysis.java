@@ -1,6 +1,7 @@
 package dev.mizzen.istiod.analysis;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.mizzen.api.config.ConfigSnapshot;
 import dev.mizzen.api.config.ConfigStore;
 import dev.mizzen.api.kube.KubeInformers;
 import dev.mizzen.galley.analysis.AnalysisInput;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +43,8 @@ import java.util.stream.Collectors;
  * runs analyses, at most one queued behind the one running (later requests coalesce into it), started no sooner
  * than Istio's analysis interval after the previous one ({@link AnalysisPace}), so pushes cost at most one
  * analysis per interval and never wait for one. The thread is the only writer of {@code latest},
- * a volatile immutable list that readers (the monitoring server's threads) read whole.
+ * a volatile immutable list that readers (the monitoring server's threads) read whole. Listeners (the status writes)
+ * are told each result on that thread, after {@code latest} is set.
  */
 public final class LiveAnalysis implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveAnalysis.class);
@@ -57,6 +60,13 @@ public final class LiveAnalysis implements AutoCloseable {
     private final AnalysisPace pace;
     private final AtomicBoolean queued = new AtomicBoolean();
     private volatile List<DiagMessage> latest = List.of();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    /** Told each analysis's result, on the analysis thread: hand slow work (writes) to a thread of its own. */
+    public interface Listener {
+        /** The messages of one analysis of {@code snapshot} (and the registry at that moment). */
+        void analyzed(ConfigSnapshot snapshot, List<DiagMessage> messages);
+    }
 
     /** Registers its informers: call before the informers start. */
     public LiveAnalysis(KubeInformers informers, ConfigStore configs, MeshOptions mesh, MeterRegistry meters) {
@@ -92,7 +102,12 @@ public final class LiveAnalysis implements AutoCloseable {
                     pace.started(System.nanoTime());
                 }
                 try {
-                    latest = analyzeNow();
+                    ConfigSnapshot snapshot = configs.snapshot();
+                    List<DiagMessage> messages = analyze(snapshot);
+                    latest = messages;
+                    for (Listener listener : listeners) {
+                        listener.analyzed(snapshot, messages);
+                    }
                 } catch (RuntimeException e) {
                     LOG.warn("live analysis failed: {}", e.toString());
                 }
@@ -102,10 +117,19 @@ public final class LiveAnalysis implements AutoCloseable {
 
     /** Runs one analysis on the caller's thread. */
     public List<DiagMessage> analyzeNow() {
+        return analyze(configs.snapshot());
+    }
+
+    /** Adds a listener of every later analysis. */
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    private List<DiagMessage> analyze(ConfigSnapshot snapshot) {
         List<KubeService> svc = convert(services.getStore().list(), m -> KubeObjects.service(m, ""));
         List<KubeWorkload> wl = convert(pods.getStore().list(), m -> KubeObjects.workload(m, ""));
         List<KubeNamespace> ns = convert(namespaces.getStore().list(), KubeObjects::namespace);
-        return Analyzers.analyze(new AnalysisInput(configs.snapshot(), svc, wl, ns, mesh, List.of()));
+        return Analyzers.analyze(new AnalysisInput(snapshot, svc, wl, ns, mesh, List.of()));
     }
 
     @SuppressWarnings("unchecked")

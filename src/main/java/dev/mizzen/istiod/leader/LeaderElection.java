@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One leader election among istiod's replicas, on a Lease in istiod's namespace, run by fabric8's
  * {@code LeaderElector}: the replica holding the Lease leads until it stops renewing it. Istio names its Leases by
- * what they guard ({@link #NAMESPACE_CONTROLLER}, {@link #VALIDATION_CONTROLLER}).
+ * what they guard ({@link #NAMESPACE_CONTROLLER}, {@link #VALIDATION_CONTROLLER}, {@link #ANALYZE_CONTROLLER}).
  *
  * <p>Like Istio's {@code LeaderElection.Run}, a replica that loses the Lease (the apiserver was unreachable past
  * the renew deadline) stands again; {@link #close()} ends the election and releases the Lease, so a replica
@@ -32,6 +32,8 @@ public final class LeaderElection implements Leadership, AutoCloseable {
     public static final String NAMESPACE_CONTROLLER = "istio-namespace-controller-election";
     /** Istio's Lease for the controller that keeps the webhook configurations (caBundle, failurePolicy). */
     public static final String VALIDATION_CONTROLLER = "istio-validation-controller-election";
+    /** Istio's Lease for the in-cluster analysis controller, which writes analysis messages into config status. */
+    public static final String ANALYZE_CONTROLLER = "istio-analyze-leader";
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
 
