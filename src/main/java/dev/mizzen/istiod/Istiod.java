@@ -193,7 +193,7 @@ public final class Istiod implements Callable<Integer> {
         return 0;
     }
 
-    private IstiodSettings settings() {
+    IstiodSettings settings() {
         CitadelSettings ca = new CitadelSettings(namespace, trustDomain, caKeyType, CitadelSettings.RootSettings.ISTIO_DEFAULTS,
                 CitadelSettings.WorkloadSettings.ISTIO_DEFAULTS,
                 CitadelSettings.ServingSettings.forIstiod(namespace, domainSuffix), Optional.ofNullable(cacertsDir));

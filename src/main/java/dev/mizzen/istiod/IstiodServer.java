@@ -11,6 +11,7 @@ import dev.mizzen.istiod.inject.InjectorSource;
 import dev.mizzen.istiod.inject.NamespaceLabels;
 import dev.mizzen.galley.analysis.MeshOptions;
 import dev.mizzen.istiod.analysis.LiveAnalysis;
+import dev.mizzen.istiod.analysis.ValidationStatusController;
 import dev.mizzen.istiod.debug.DebugAccess;
 import dev.mizzen.istiod.debug.DebugViews;
 import dev.mizzen.istiod.monitoring.IstiodMetrics;
@@ -251,7 +252,7 @@ public final class IstiodServer implements AutoCloseable {
         if (settings.status().enabled()) {
             LeaderElection analyzeLeader = LeaderElection.start(client, settings.namespace(),
                     LeaderElection.ANALYZE_CONTROLLER, settings.election());
-            parts.add(new dev.mizzen.istiod.analysis.ValidationStatusController(informers, client, analyzeLeader,
+            parts.add(new ValidationStatusController(informers, client, analyzeLeader,
                     settings.status(), analysis, meters));
             statusWriting = Optional.of(analyzeLeader);
         }
