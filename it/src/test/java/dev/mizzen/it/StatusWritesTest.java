@@ -119,6 +119,18 @@ class StatusWritesTest {
                     await().atMost(WRITE).untilAsserted(() -> assertThat(debugAnalyze(b)).contains("IST0101"));
                     assertThat(statusWriters(virtualService(admin))).containsExactly("istiod-a");
 
+                    // no write storm: more pushes, more analyses, the same messages: the status is not written again
+                    String resourceVersion = virtualService(admin).getMetadata().getResourceVersion();
+                    double runs = metric(a, "istiod_analysis_runs");
+                    for (int i = 1; i <= 2; i++) {
+                        MizzenInstall.applyYaml(admin, SERVICE.replace("name: reviews", "name: poke-" + i));
+                        double after = runs + i;
+                        await().atMost(WRITE).until(() -> metric(a, "istiod_analysis_runs") >= after);
+                    }
+                    assertThat(metric(a, "istiod_status_writes{result=\"written\"}")).isEqualTo(1);
+                    assertThat(metric(b, "istiod_status_writes{result=\"written\"}")).isZero();
+                    assertThat(virtualService(admin).getMetadata().getResourceVersion()).isEqualTo(resourceVersion);
+
                     long start = System.nanoTime();
                     MizzenInstall.applyYaml(admin, FIXED);
                     await().atMost(WRITE).untilAsserted(() -> {
@@ -129,6 +141,7 @@ class StatusWritesTest {
                     });
                     report("the leader cleared the messages of the fixed VirtualService", start);
                     assertThat(statusWriters(virtualService(admin))).containsExactly("istiod-a");
+                    assertThat(metric(a, "istiod_status_writes{result=\"written\"}")).isEqualTo(2);
 
                     a.close();
                     await().atMost(LEASE.multipliedBy(2)).untilAsserted(() -> assertThat(lease(admin)).isEqualTo("istiod-b"));
@@ -200,6 +213,15 @@ class StatusWritesTest {
                         URI.create("http://127.0.0.1:" + istiod.monitoringPort() + "/debug/analyze")).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.body();
+    }
+
+    /** A sample of istiod's /metrics (Prometheus text) by its name and labels; 0 when not there yet. */
+    private static double metric(IstiodServer istiod, String sample) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + istiod.monitoringPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.body().lines().filter(l -> l.startsWith(sample + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(sample.length() + 1).trim())).findFirst().orElse(0);
     }
 
     private static void report(String what, long startNanos) {

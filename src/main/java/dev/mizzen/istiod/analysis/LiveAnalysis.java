@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -61,6 +62,7 @@ public final class LiveAnalysis implements AutoCloseable {
     private final AtomicBoolean queued = new AtomicBoolean();
     private volatile List<DiagMessage> latest = List.of();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Counter runs;
 
     /** Told each analysis's result, on the analysis thread: hand slow work (writes) to a thread of its own. */
     public interface Listener {
@@ -82,6 +84,7 @@ public final class LiveAnalysis implements AutoCloseable {
         this.pods = informers.of(Pod.class);
         this.namespaces = informers.of(Namespace.class);
         this.mesh = mesh;
+        this.runs = Counter.builder("istiod_analysis_runs").description("Live analyses of the mesh run").register(meters);
         for (Level level : Level.values()) {
             Gauge.builder("istiod_analysis_messages", this, a -> a.count(level))
                     .description("Analysis messages about the live mesh after the last push, by level")
@@ -105,6 +108,7 @@ public final class LiveAnalysis implements AutoCloseable {
                     ConfigSnapshot snapshot = configs.snapshot();
                     List<DiagMessage> messages = analyze(snapshot);
                     latest = messages;
+                    runs.increment();
                     for (Listener listener : listeners) {
                         listener.analyzed(snapshot, messages);
                     }
