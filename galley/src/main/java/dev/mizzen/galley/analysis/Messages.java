@@ -96,6 +96,8 @@ public final class Messages {
             "UnknownDestinationRuleHost", Level.WARNING,
             "The host %s defined in the DestinationRule does not match any services in the mesh.");
 
+    public static final MessageType INEFFECTIVE_POLICY = new MessageType("IST0167", "IneffectivePolicy",
+            Level.WARNING, "The policy has no impact: %s.");
     private static final List<MessageType> ALL = List.of(REFERENCED_RESOURCE_NOT_FOUND, NAMESPACE_NOT_INJECTED,
             POD_MISSING_PROXY, SCHEMA_VALIDATION_ERROR, MISPLACED_ANNOTATION, UNKNOWN_ANNOTATION,
             CONFLICTING_MESH_GATEWAY_VIRTUAL_SERVICE_HOSTS, CONFLICTING_SIDECAR_WORKLOAD_SELECTORS,
@@ -107,7 +109,7 @@ public final class Messages {
             SERVICE_ENTRY_ADDRESSES_REQUIRED, DEPRECATED_ANNOTATION, DEPLOYMENT_CONFLICTING_PORTS,
             GATEWAY_DUPLICATE_CERTIFICATE, INGRESS_ROUTE_RULES_NOT_AFFECTED, INVALID_APPLICATION_UID,
             CONFLICTING_GATEWAYS, EXTERNAL_NAME_SERVICE_TYPE_INVALID_PORT_NAME, GATEWAY_PORT_NOT_DEFINED_ON_SERVICE,
-            REFERENCED_INTERNAL_GATEWAY, UNKNOWN_DESTINATION_RULE_HOST);
+            REFERENCED_INTERNAL_GATEWAY, INEFFECTIVE_POLICY, UNKNOWN_DESTINATION_RULE_HOST);
 
     private Messages() {
     }
