@@ -9,6 +9,8 @@ import java.util.Optional;
  * suppression or a CI rule means the same thing here.
  */
 public final class Messages {
+    public static final MessageType DEPRECATED = new MessageType("IST0002", "Deprecated", Level.WARNING,
+            "Deprecated: %s");
     public static final MessageType REFERENCED_RESOURCE_NOT_FOUND = new MessageType("IST0101",
             "ReferencedResourceNotFound", Level.ERROR, "Referenced %s not found: %q");
     public static final MessageType NAMESPACE_NOT_INJECTED = new MessageType("IST0102", "NamespaceNotInjected",
@@ -85,6 +87,34 @@ public final class Messages {
             "ExternalNameServiceTypeInvalidPortName", Level.WARNING, "Port name for ExternalName service is invalid."
             + " Proxy may prevent tcp named ports and unmatched traffic for ports serving TCP protocol from being"
             + " forwarded correctly");
+    public static final MessageType ENVOY_FILTER_USES_RELATIVE_OPERATION = new MessageType("IST0151",
+            "EnvoyFilterUsesRelativeOperation", Level.WARNING, "This EnvoyFilter does not have a priority and has a"
+            + " relative patch operation set which can cause the EnvoyFilter not to be applied. Using the INSERT_FIRST"
+            + " of ADD option or setting the priority may help in ensuring the EnvoyFilter is applied correctly.");
+    public static final MessageType ENVOY_FILTER_USES_REPLACE_OPERATION_INCORRECTLY = new MessageType("IST0152",
+            "EnvoyFilterUsesReplaceOperationIncorrectly", Level.ERROR,
+            "The REPLACE operation is only valid for HTTP_FILTER and NETWORK_FILTER.");
+    public static final MessageType ENVOY_FILTER_USES_ADD_OPERATION_INCORRECTLY = new MessageType("IST0153",
+            "EnvoyFilterUsesAddOperationIncorrectly", Level.ERROR,
+            "The ADD operation will be ignored when applyTo is set to ROUTE_CONFIGURATION, or HTTP_ROUTE.");
+    public static final MessageType ENVOY_FILTER_USES_REMOVE_OPERATION_INCORRECTLY = new MessageType("IST0154",
+            "EnvoyFilterUsesRemoveOperationIncorrectly", Level.ERROR,
+            "The REMOVE operation will be ignored when applyTo is set to ROUTE_CONFIGURATION, or HTTP_ROUTE.");
+    public static final MessageType ENVOY_FILTER_USES_RELATIVE_OPERATION_WITH_PROXY_VERSION = new MessageType(
+            "IST0155", "EnvoyFilterUsesRelativeOperationWithProxyVersion", Level.WARNING, "This EnvoyFilter does not"
+            + " have a priority and has a relative patch operation (NSTERT_BEFORE/AFTER, REPLACE, MERGE, DELETE) and"
+            + " proxyVersion set which can cause the EnvoyFilter not to be applied during an upgrade. Using the"
+            + " INSERT_FIRST or ADD option or setting the priority may help in ensuring the EnvoyFilter is applied"
+            + " correctly.");
+    public static final MessageType INVALID_TELEMETRY_PROVIDER = new MessageType("IST0157",
+            "InvalidTelemetryProvider", Level.WARNING,
+            "The Telemetry %v in namespace %q with empty providers will be ignored.");
+    public static final MessageType CONFLICTING_TELEMETRY_WORKLOAD_SELECTORS = new MessageType("IST0159",
+            "ConflictingTelemetryWorkloadSelectors", Level.ERROR, "The Telemetries %v in namespace %q select the same"
+            + " workload pod %q, which can lead to undefined behavior.");
+    public static final MessageType MULTIPLE_TELEMETRIES_WITHOUT_WORKLOAD_SELECTORS = new MessageType("IST0160",
+            "MultipleTelemetriesWithoutWorkloadSelectors", Level.ERROR,
+            "The Telemetries %v in namespace %q have no workload selector, which can lead to undefined behavior.");
     public static final MessageType GATEWAY_PORT_NOT_DEFINED_ON_SERVICE = new MessageType("IST0162",
             "GatewayPortNotDefinedOnService", Level.WARNING, "The gateway is listening on a target port (port %d)"
             + " that is not defined in the Service associated with its workload instances (Pod selector %s). If you"
@@ -98,7 +128,7 @@ public final class Messages {
 
     public static final MessageType INEFFECTIVE_POLICY = new MessageType("IST0167", "IneffectivePolicy",
             Level.WARNING, "The policy has no impact: %s.");
-    private static final List<MessageType> ALL = List.of(REFERENCED_RESOURCE_NOT_FOUND, NAMESPACE_NOT_INJECTED,
+    private static final List<MessageType> ALL = List.of(DEPRECATED, REFERENCED_RESOURCE_NOT_FOUND, NAMESPACE_NOT_INJECTED,
             POD_MISSING_PROXY, SCHEMA_VALIDATION_ERROR, MISPLACED_ANNOTATION, UNKNOWN_ANNOTATION,
             CONFLICTING_MESH_GATEWAY_VIRTUAL_SERVICE_HOSTS, CONFLICTING_SIDECAR_WORKLOAD_SELECTORS,
             MULTIPLE_SIDECARS_WITHOUT_WORKLOAD_SELECTORS, VIRTUAL_SERVICE_DESTINATION_PORT_SELECTOR_REQUIRED,
@@ -108,7 +138,11 @@ public final class Messages {
             VIRTUAL_SERVICE_INEFFECTIVE_MATCH, VIRTUAL_SERVICE_HOST_NOT_FOUND_IN_GATEWAY, SCHEMA_WARNING,
             SERVICE_ENTRY_ADDRESSES_REQUIRED, DEPRECATED_ANNOTATION, DEPLOYMENT_CONFLICTING_PORTS,
             GATEWAY_DUPLICATE_CERTIFICATE, INGRESS_ROUTE_RULES_NOT_AFFECTED, INVALID_APPLICATION_UID,
-            CONFLICTING_GATEWAYS, EXTERNAL_NAME_SERVICE_TYPE_INVALID_PORT_NAME, GATEWAY_PORT_NOT_DEFINED_ON_SERVICE,
+            CONFLICTING_GATEWAYS, EXTERNAL_NAME_SERVICE_TYPE_INVALID_PORT_NAME, ENVOY_FILTER_USES_RELATIVE_OPERATION,
+            ENVOY_FILTER_USES_REPLACE_OPERATION_INCORRECTLY, ENVOY_FILTER_USES_ADD_OPERATION_INCORRECTLY,
+            ENVOY_FILTER_USES_REMOVE_OPERATION_INCORRECTLY, ENVOY_FILTER_USES_RELATIVE_OPERATION_WITH_PROXY_VERSION,
+            INVALID_TELEMETRY_PROVIDER, CONFLICTING_TELEMETRY_WORKLOAD_SELECTORS,
+            MULTIPLE_TELEMETRIES_WITHOUT_WORKLOAD_SELECTORS, GATEWAY_PORT_NOT_DEFINED_ON_SERVICE,
             REFERENCED_INTERNAL_GATEWAY, INEFFECTIVE_POLICY, UNKNOWN_DESTINATION_RULE_HOST);
 
     private Messages() {

@@ -2,6 +2,7 @@ package dev.mizzen.galley.analysis;
 
 import dev.mizzen.galley.manifest.ManifestDocument;
 import dev.mizzen.galley.manifest.ManifestReader;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -87,9 +88,54 @@ class AnalyzersTableTest {
                                 + " that is not defined in the Service associated with its workload instances (Pod"
                                 + " selector istio=ingressgateway). If you need to access the gateway port through the"
                                 + " gateway Service, it will not be available."),
+                Arguments.of("IST0151", SVC + envoyFilter("INSERT_BEFORE", ""),
+                        SVC + envoyFilter("INSERT_BEFORE", "  priority: 10\n"),
+                        "Warning [IST0151] (EnvoyFilter default/lua) This EnvoyFilter does not have a priority and has"
+                                + " a relative patch operation set which can cause the EnvoyFilter not to be applied."
+                                + " Using the INSERT_FIRST of ADD option or setting the priority may help in ensuring"
+                                + " the EnvoyFilter is applied correctly."),
+                Arguments.of("IST0152", SVC + envoyFilter("REPLACE", "").replace("HTTP_FILTER", "LISTENER"),
+                        SVC + envoyFilter("REPLACE", ""),
+                        "Error [IST0152] (EnvoyFilter default/lua) The REPLACE operation is only valid for HTTP_FILTER"
+                                + " and NETWORK_FILTER."),
+                Arguments.of("IST0157", SVC + telemetry("logs", "", "accessLogging: [{}]"),
+                        SVC + telemetry("logs", "", "accessLogging: [{providers: [{name: envoy}]}]"),
+                        "Warning [IST0157] (Telemetry default/logs) The Telemetry logs in namespace \"default\" with"
+                                + " empty providers will be ignored."),
+                Arguments.of("IST0159", SVC + telemetry("t1", "reviews", "") + telemetry("t2", "reviews", ""),
+                        SVC + telemetry("t1", "reviews", "") + telemetry("t2", "ratings", "").replace(
+                                "app: ratings", "app: reviews, version: v2"),
+                        "Error [IST0159] (Telemetry default/t1) The Telemetries [t1 t2] in namespace \"default\" select"
+                                + " the same workload pod \"reviews-1\", which can lead to undefined behavior."),
+                Arguments.of("IST0160", SVC + telemetry("t1", "", "") + telemetry("t2", "", ""),
+                        SVC + telemetry("t1", "", "") + telemetry("t2", "reviews", ""),
+                        "Error [IST0160] (Telemetry default/t1) The Telemetries [t1 t2] in namespace \"default\" have"
+                                + " no workload selector, which can lead to undefined behavior."),
+                Arguments.of("IST0167", SVC + AMBIENT_NS + sidecarEgress("./*").replace("namespace: default", "namespace: amb"),
+                        SVC + sidecarEgress("./*"),
+                        "Warning [IST0167] (Sidecar amb/egress) The policy has no impact: namespace is in ambient mode,"
+                                + " the policy has no impact."),
                 Arguments.of("IST0174", SVC + dr("ratings", ""), SVC + dr("reviews", ""),
                         "Warning [IST0174] (DestinationRule default/ratings) The host ratings defined in the"
                                 + " DestinationRule does not match any services in the mesh."));
+    }
+
+    /** IST0002 for tracing through a Lightstep provider, which needs a mesh config that declares one. */
+    @Test
+    void lightstepTracingIsDeprecated() throws Exception {
+        MeshOptions lightstep = MeshOptions.fromMeshConfig("istio-system", KubeObjects.map(
+                ManifestReader.standard().read("extensionProviders: [{name: ls, lightstep: {service: ls.example.com,"
+                        + " port: 443}}, {name: otel, opentelemetry: {service: otel.example.com, port: 4317}}]\n")
+                        .get(0).content()));
+        String broken = SVC + telemetry("traces", "", "tracing: [{providers: [{name: ls}]}]");
+        String fixed = SVC + telemetry("traces", "", "tracing: [{providers: [{name: otel}]}]");
+        assertEquals(List.of("Warning [IST0002] (Telemetry default/traces) Deprecated: The Lightstep provider ls is"
+                + " deprecated, please migrate to OpenTelemetry provider."), lines(analyze(broken, lightstep), "IST0002"));
+        assertEquals(List.of(), lines(analyze(fixed, lightstep), "IST0002"));
+    }
+
+    private static List<String> lines(List<DiagMessage> messages, String code) {
+        return messages.stream().filter(m -> m.code().equals(code)).map(DiagMessage::toString).toList();
     }
 
     @ParameterizedTest(name = "{0}: {3}")
@@ -102,6 +148,10 @@ class AnalyzersTableTest {
     }
 
     static List<DiagMessage> analyze(String yaml) {
+        return analyze(yaml, MeshOptions.DEFAULT);
+    }
+
+    static List<DiagMessage> analyze(String yaml, MeshOptions mesh) {
         ManifestInputs inputs = new ManifestInputs("default", ManifestInputs.SchemaStage.NONE);
         inputs.addDefaultIngressGateway("istio-system");
         try {
@@ -111,7 +161,7 @@ class AnalyzersTableTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-        return Analyzers.analyze(inputs.input(MeshOptions.DEFAULT));
+        return Analyzers.analyze(inputs.input(mesh));
     }
 
     private static String vs(String host, String subset) {
@@ -172,5 +222,22 @@ class AnalyzersTableTest {
         return "---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {namespace: default, name: ext}\n"
                 + "spec:\n  hosts: [db.example.com]\n  " + (addresses.isEmpty() ? "" : addresses + "\n  ")
                 + "location: MESH_EXTERNAL\n  resolution: DNS\n  ports: [{number: 5432, name: tcp, protocol: TCP}]\n";
+    }
+
+    private static final String AMBIENT_NS = "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: amb, labels:"
+            + " {istio.io/dataplane-mode: ambient}}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: default}\n";
+
+    private static String envoyFilter(String operation, String priority) {
+        return "---\napiVersion: networking.istio.io/v1alpha3\nkind: EnvoyFilter\nmetadata: {namespace: default, name: lua}\n"
+                + "spec:\n" + priority + "  configPatches:\n  - applyTo: HTTP_FILTER\n    match:\n      context: SIDECAR_INBOUND\n"
+                + "      listener: {filterChain: {filter: {name: envoy.filters.network.http_connection_manager,"
+                + " subFilter: {name: envoy.filters.http.router}}}}\n"
+                + "    patch: {operation: " + operation + ", value: {name: envoy.lua}}\n";
+    }
+
+    private static String telemetry(String name, String app, String body) {
+        String selector = app.isEmpty() ? "" : "  selector: {matchLabels: {app: " + app + "}}\n";
+        return "---\napiVersion: telemetry.istio.io/v1\nkind: Telemetry\nmetadata: {namespace: default, name: " + name
+                + "}\nspec:\n" + selector + (body.isEmpty() ? "  metrics: [{providers: [{name: prometheus}]}]\n" : "  " + body + "\n");
     }
 }

@@ -38,6 +38,7 @@ class IstioTestdataTest {
             Map.entry("deployment.ApplicationUIDAnalyzer", List.of(new ApplicationUidAnalyzer())),
             Map.entry("destinationrule.CaCertificateAnalyzer", List.of(new CaCertificateAnalyzer())),
             Map.entry("destinationrule.PodNotSelectedAnalyzer", List.of(new DestinationRuleHostAnalyzer())),
+            Map.entry("envoyfilter.EnvoyPatchAnalyzer", List.of(new EnvoyFilterPatchAnalyzer())),
             Map.entry("gateway.ConflictingGatewayAnalyzer", List.of(new ConflictingGatewayAnalyzer())),
             Map.entry("gateway.IngressGatewayPortAnalyzer", List.of(new GatewayPortAnalyzer())),
             Map.entry("schemaValidation.CollectionValidationAnalyzer", List.of(new SchemaAnalyzer())),
@@ -45,6 +46,10 @@ class IstioTestdataTest {
             Map.entry("serviceentry.ProtocolAddressesAnalyzer", List.of(new ServiceEntryAddressesAnalyzer())),
             Map.entry("sidecar.SelectorAnalyzer", List.of(new SidecarSelectorAnalyzer(),
                     new SidecarDefaultSelectorAnalyzer())),
+            Map.entry("telemetry.DefaultSelectorAnalyzer", List.of(new TelemetryDefaultSelectorAnalyzer())),
+            Map.entry("telemetry.LightstepAnalyzer", List.of(new TelemetryLightstepAnalyzer())),
+            Map.entry("telemetry.ProviderAnalyzer", List.of(new TelemetryProviderAnalyzer())),
+            Map.entry("telemetry.SelectorAnalyzer", List.of(new TelemetrySelectorAnalyzer())),
             Map.entry("virtualservice.ConflictingMeshGatewayHostsAnalyzer",
                     List.of(new ConflictingMeshGatewayHostsAnalyzer())),
             Map.entry("virtualservice.DestinationHostAnalyzer", List.of(new VirtualServiceDestinationHostAnalyzer())),
@@ -67,17 +72,12 @@ class IstioTestdataTest {
     private static final Map<String, String> PENDING = Map.ofEntries(
             Map.entry("deployment.ServiceAssociationAnalyzer", "IST0116/IST0137 not built"),
             Map.entry("deprecation.FieldAnalyzer", "IST0002 for deprecated fields not built"),
-            Map.entry("envoyfilter.EnvoyPatchAnalyzer", "IST0151-IST0155 not built"),
             Map.entry("gateway.CertificateAnalyzer", "IST0138 not built"),
             Map.entry("gateway.SecretAnalyzer", "credentialName Secrets are not read by analysis"),
             Map.entry("injection.Analyzer", "IST0102/IST0103/IST0123/IST0148 not built"),
             Map.entry("injection.ImageAnalyzer", "IST0158 not built: needs the injector ConfigMap's image values"),
             Map.entry("injection.ImageAutoAnalyzer", "IST0146/IST0147 not built: needs the injector webhooks' selectors"),
             Map.entry("serviceentry.ConflictingServiceEntryProtocolAnalyzer", "IST0177 not built"),
-            Map.entry("telemetry.DefaultSelectorAnalyzer", "IST0160 not built"),
-            Map.entry("telemetry.LightstepAnalyzer", "IST0002 for Lightstep providers not built"),
-            Map.entry("telemetry.ProviderAnalyzer", "IST0157 not built"),
-            Map.entry("telemetry.SelectorAnalyzer", "IST0101/IST0159 for Telemetry not built"),
             Map.entry("virtualservice.JWTClaimRouteAnalyzer", "IST0149 not built"));
 
     /** Cases of applying analyzers that do not pass yet, with what is missing: skipped, and counted as not passing. */
