@@ -122,12 +122,15 @@ public final class Messages {
     public static final MessageType REFERENCED_INTERNAL_GATEWAY = new MessageType("IST0165",
             "ReferencedInternalGateway", Level.WARNING,
             "Gateway reference in VirtualService %s is to an implementation-generated internal Gateway: %s.");
+    public static final MessageType INEFFECTIVE_POLICY = new MessageType("IST0167", "IneffectivePolicy",
+            Level.WARNING, "The policy has no impact: %s.");
     public static final MessageType UNKNOWN_DESTINATION_RULE_HOST = new MessageType("IST0174",
             "UnknownDestinationRuleHost", Level.WARNING,
             "The host %s defined in the DestinationRule does not match any services in the mesh.");
+    public static final MessageType CONFLICTING_SERVICE_ENTRY_PROTOCOL = new MessageType("IST0177",
+            "ConflictingServiceEntryProtocol", Level.WARNING, "Multiple ServiceEntries (%s) define the same host %q"
+            + " and port %d with conflicting protocols (%s).");
 
-    public static final MessageType INEFFECTIVE_POLICY = new MessageType("IST0167", "IneffectivePolicy",
-            Level.WARNING, "The policy has no impact: %s.");
     private static final List<MessageType> ALL = List.of(DEPRECATED, REFERENCED_RESOURCE_NOT_FOUND, NAMESPACE_NOT_INJECTED,
             POD_MISSING_PROXY, SCHEMA_VALIDATION_ERROR, MISPLACED_ANNOTATION, UNKNOWN_ANNOTATION,
             CONFLICTING_MESH_GATEWAY_VIRTUAL_SERVICE_HOSTS, CONFLICTING_SIDECAR_WORKLOAD_SELECTORS,
@@ -143,7 +146,8 @@ public final class Messages {
             ENVOY_FILTER_USES_REMOVE_OPERATION_INCORRECTLY, ENVOY_FILTER_USES_RELATIVE_OPERATION_WITH_PROXY_VERSION,
             INVALID_TELEMETRY_PROVIDER, CONFLICTING_TELEMETRY_WORKLOAD_SELECTORS,
             MULTIPLE_TELEMETRIES_WITHOUT_WORKLOAD_SELECTORS, GATEWAY_PORT_NOT_DEFINED_ON_SERVICE,
-            REFERENCED_INTERNAL_GATEWAY, INEFFECTIVE_POLICY, UNKNOWN_DESTINATION_RULE_HOST);
+            REFERENCED_INTERNAL_GATEWAY, INEFFECTIVE_POLICY, UNKNOWN_DESTINATION_RULE_HOST,
+            CONFLICTING_SERVICE_ENTRY_PROTOCOL);
 
     private Messages() {
     }

@@ -88,6 +88,21 @@ class AnalyzersTableTest {
                                 + " that is not defined in the Service associated with its workload instances (Pod"
                                 + " selector istio=ingressgateway). If you need to access the gateway port through the"
                                 + " gateway Service, it will not be available."),
+                Arguments.of("IST0116", deployment() + svc("a", 8080, "TCP", "") + svc("b", 8080, "UDP", ""),
+                        deployment() + svc("a", 8080, "TCP", "") + svc("b", 8081, "UDP", ""),
+                        "Warning [IST0116] (Deployment default/reviews-v1) This deployment reviews-v1 is associated"
+                                + " with multiple services using port 8080 but different protocols: [default/a default/b]"),
+                Arguments.of("IST0137", deployment() + svc("a", 80, "TCP", "8080") + svc("b", 81, "TCP", "8080"),
+                        deployment() + svc("a", 80, "TCP", "8080") + svc("b", 81, "TCP", "8081"),
+                        "Warning [IST0137] (Deployment default/reviews-v1) This deployment reviews-v1 is associated"
+                                + " with multiple services [default/a default/b] using targetPort \"8080\" but different"
+                                + " ports: [80 81]."),
+                Arguments.of("IST0177", SVC + se("").replace("protocol: TCP", "protocol: HTTP")
+                                + se("").replace("name: ext", "name: ext2"),
+                        SVC + se("addresses: [240.0.0.1]") + se("addresses: [240.0.0.2]").replace("name: ext", "name: ext2"),
+                        "Warning [IST0177] (ServiceEntry default/ext) Multiple ServiceEntries (default/ext,"
+                                + " default/ext2) define the same host \"db.example.com\" and port 5432 with conflicting"
+                                + " protocols (HTTP, TCP)."),
                 Arguments.of("IST0151", SVC + envoyFilter("INSERT_BEFORE", ""),
                         SVC + envoyFilter("INSERT_BEFORE", "  priority: 10\n"),
                         "Warning [IST0151] (EnvoyFilter default/lua) This EnvoyFilter does not have a priority and has"
@@ -239,5 +254,19 @@ class AnalyzersTableTest {
         String selector = app.isEmpty() ? "" : "  selector: {matchLabels: {app: " + app + "}}\n";
         return "---\napiVersion: telemetry.istio.io/v1\nkind: Telemetry\nmetadata: {namespace: default, name: " + name
                 + "}\nspec:\n" + selector + (body.isEmpty() ? "  metrics: [{providers: [{name: prometheus}]}]\n" : "  " + body + "\n");
+    }
+
+    /** A Deployment in an injected namespace, as the Service association check needs. */
+    private static String deployment() {
+        return "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: default, labels: {istio-injection: enabled}}\n"
+                + "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {namespace: default, name: reviews-v1}\n"
+                + "spec:\n  template:\n    metadata: {labels: {app: reviews}}\n    spec: {containers: [{name: reviews}]}\n";
+    }
+
+    private static String svc(String name, int port, String protocol, String targetPort) {
+        String target = targetPort.isEmpty() ? "" : ", targetPort: " + targetPort;
+        return "---\napiVersion: v1\nkind: Service\nmetadata: {namespace: default, name: " + name + "}\n"
+                + "spec:\n  selector: {app: reviews}\n  ports: [{name: tcp-" + port + ", port: " + port + ", protocol: "
+                + protocol + target + "}]\n";
     }
 }

@@ -36,6 +36,7 @@ class IstioTestdataTest {
             Map.entry("annotations.K8sAnalyzer", List.of(new AnnotationAnalyzer())),
             Map.entry("authz.AuthorizationPoliciesAnalyzer", List.of(new AuthorizationPolicyAnalyzer())),
             Map.entry("deployment.ApplicationUIDAnalyzer", List.of(new ApplicationUidAnalyzer())),
+            Map.entry("deployment.ServiceAssociationAnalyzer", List.of(new DeploymentServicesAnalyzer())),
             Map.entry("destinationrule.CaCertificateAnalyzer", List.of(new CaCertificateAnalyzer())),
             Map.entry("destinationrule.PodNotSelectedAnalyzer", List.of(new DestinationRuleHostAnalyzer())),
             Map.entry("envoyfilter.EnvoyPatchAnalyzer", List.of(new EnvoyFilterPatchAnalyzer())),
@@ -43,6 +44,8 @@ class IstioTestdataTest {
             Map.entry("gateway.IngressGatewayPortAnalyzer", List.of(new GatewayPortAnalyzer())),
             Map.entry("schemaValidation.CollectionValidationAnalyzer", List.of(new SchemaAnalyzer())),
             Map.entry("service.PortNameAnalyzer", List.of(new PortNameAnalyzer())),
+            Map.entry("serviceentry.ConflictingServiceEntryProtocolAnalyzer",
+                    List.of(new ServiceEntryProtocolConflictAnalyzer())),
             Map.entry("serviceentry.ProtocolAddressesAnalyzer", List.of(new ServiceEntryAddressesAnalyzer())),
             Map.entry("sidecar.SelectorAnalyzer", List.of(new SidecarSelectorAnalyzer(),
                     new SidecarDefaultSelectorAnalyzer())),
@@ -70,14 +73,12 @@ class IstioTestdataTest {
 
     /** Istio's analyzers that apply but are not built yet; their cases count as applying and not passing. */
     private static final Map<String, String> PENDING = Map.ofEntries(
-            Map.entry("deployment.ServiceAssociationAnalyzer", "IST0116/IST0137 not built"),
             Map.entry("deprecation.FieldAnalyzer", "IST0002 for deprecated fields not built"),
             Map.entry("gateway.CertificateAnalyzer", "IST0138 not built"),
             Map.entry("gateway.SecretAnalyzer", "credentialName Secrets are not read by analysis"),
             Map.entry("injection.Analyzer", "IST0102/IST0103/IST0123/IST0148 not built"),
             Map.entry("injection.ImageAnalyzer", "IST0158 not built: needs the injector ConfigMap's image values"),
             Map.entry("injection.ImageAutoAnalyzer", "IST0146/IST0147 not built: needs the injector webhooks' selectors"),
-            Map.entry("serviceentry.ConflictingServiceEntryProtocolAnalyzer", "IST0177 not built"),
             Map.entry("virtualservice.JWTClaimRouteAnalyzer", "IST0149 not built"));
 
     /** Cases of applying analyzers that do not pass yet, with what is missing: skipped, and counted as not passing. */
