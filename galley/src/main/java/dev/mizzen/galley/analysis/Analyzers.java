@@ -21,6 +21,7 @@ public final class Analyzers {
             new ConflictingGatewayAnalyzer(),
             new EnvoyFilterPatchAnalyzer(),
             new GatewayPortAnalyzer(),
+            new InjectionAnalyzer(),
             new SchemaAnalyzer(),
             new PortNameAnalyzer(),
             new ServiceEntryAddressesAnalyzer(),

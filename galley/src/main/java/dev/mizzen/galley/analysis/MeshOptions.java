@@ -16,9 +16,15 @@ import java.util.TreeSet;
  * @param defaultAccessLogging the access log providers that apply when a Telemetry names none
  *                         ({@code defaultProviders.accessLogging})
  * @param lightstepProviders the extension providers of the deprecated Lightstep kind, by name
+ * @param namespaceInjection whether namespaces without an injection label get sidecars (the injector's
+ *                         {@code sidecarInjectorWebhook.enableNamespacesByDefault})
  */
 public record MeshOptions(String rootNamespace, String clusterDomain, DnsAllocation dnsAutoAllocate,
-                          List<String> defaultAccessLogging, Set<String> lightstepProviders) {
+                          List<String> defaultAccessLogging, Set<String> lightstepProviders,
+                          NamespaceInjection namespaceInjection) {
+    /** Whether a namespace must opt in to injection. */
+    public enum NamespaceInjection { OPT_IN, ENABLED_BY_DEFAULT }
+
     /** Whether the mesh allocates virtual IPs to ServiceEntries that have none. */
     public enum DnsAllocation { OFF, ON }
 
@@ -26,7 +32,13 @@ public record MeshOptions(String rootNamespace, String clusterDomain, DnsAllocat
 
     /** Options without default access logging or Lightstep providers. */
     public MeshOptions(String rootNamespace, String clusterDomain, DnsAllocation dnsAutoAllocate) {
-        this(rootNamespace, clusterDomain, dnsAutoAllocate, List.of(), Set.of());
+        this(rootNamespace, clusterDomain, dnsAutoAllocate, List.of(), Set.of(), NamespaceInjection.OPT_IN);
+    }
+
+    /** These options with namespaces injected by default or not. */
+    public MeshOptions withNamespaceInjection(NamespaceInjection injection) {
+        return new MeshOptions(rootNamespace, clusterDomain, dnsAutoAllocate, defaultAccessLogging, lightstepProviders,
+                injection);
     }
 
     /**
@@ -54,7 +66,7 @@ public record MeshOptions(String rootNamespace, String clusterDomain, DnsAllocat
             }
         }
         return new MeshOptions(root.isEmpty() ? rootNamespace : root, DEFAULT.clusterDomain(),
-                allocate ? DnsAllocation.ON : DnsAllocation.OFF, accessLogging, lightstep);
+                allocate ? DnsAllocation.ON : DnsAllocation.OFF, accessLogging, lightstep, NamespaceInjection.OPT_IN);
     }
 
     public MeshOptions {
@@ -63,5 +75,6 @@ public record MeshOptions(String rootNamespace, String clusterDomain, DnsAllocat
         dnsAutoAllocate = dnsAutoAllocate == null ? DnsAllocation.OFF : dnsAutoAllocate;
         defaultAccessLogging = defaultAccessLogging == null ? List.of() : List.copyOf(defaultAccessLogging);
         lightstepProviders = lightstepProviders == null ? Set.of() : Set.copyOf(lightstepProviders);
+        namespaceInjection = namespaceInjection == null ? NamespaceInjection.OPT_IN : namespaceInjection;
     }
 }

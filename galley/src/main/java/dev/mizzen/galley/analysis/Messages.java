@@ -45,6 +45,9 @@ public final class Messages {
     public static final MessageType PORT_NAME_IS_NOT_UNDER_NAMING_CONVENTION = new MessageType("IST0118",
             "PortNameIsNotUnderNamingConvention", Level.INFO,
             "Port name %s (port: %d, targetPort: %s) doesn't follow the naming convention of Istio port.");
+    public static final MessageType NAMESPACE_MULTIPLE_INJECTION_LABELS = new MessageType("IST0123",
+            "NamespaceMultipleInjectionLabels", Level.WARNING, "The namespace has more than one type of injection"
+            + " labels %v, which may lead to undefined behavior. Make sure only one injection label exists.");
     public static final MessageType INVALID_ANNOTATION = new MessageType("IST0125", "InvalidAnnotation",
             Level.WARNING, "Invalid annotation %s: %s");
     public static final MessageType NO_MATCHING_WORKLOADS_FOUND = new MessageType("IST0127",
@@ -83,6 +86,9 @@ public final class Messages {
             Level.WARNING, "User ID (UID) 1337 is reserved for the sidecar proxy.");
     public static final MessageType CONFLICTING_GATEWAYS = new MessageType("IST0145", "ConflictingGateways",
             Level.ERROR, "Conflict with gateways %s (workload selector %s, port %s, hosts %v).");
+    public static final MessageType NAMESPACE_INJECTION_ENABLED_BY_DEFAULT = new MessageType("IST0148",
+            "NamespaceInjectionEnabledByDefault", Level.INFO,
+            "is enabled for Istio injection, as Istio is installed with enableNamespacesByDefault as true.");
     public static final MessageType EXTERNAL_NAME_SERVICE_TYPE_INVALID_PORT_NAME = new MessageType("IST0150",
             "ExternalNameServiceTypeInvalidPortName", Level.WARNING, "Port name for ExternalName service is invalid."
             + " Proxy may prevent tcp named ports and unmatched traffic for ports serving TCP protocol from being"
@@ -135,13 +141,14 @@ public final class Messages {
             POD_MISSING_PROXY, SCHEMA_VALIDATION_ERROR, MISPLACED_ANNOTATION, UNKNOWN_ANNOTATION,
             CONFLICTING_MESH_GATEWAY_VIRTUAL_SERVICE_HOSTS, CONFLICTING_SIDECAR_WORKLOAD_SELECTORS,
             MULTIPLE_SIDECARS_WITHOUT_WORKLOAD_SELECTORS, VIRTUAL_SERVICE_DESTINATION_PORT_SELECTOR_REQUIRED,
-            DEPLOYMENT_ASSOCIATED_TO_MULTIPLE_SERVICES, PORT_NAME_IS_NOT_UNDER_NAMING_CONVENTION, INVALID_ANNOTATION,
+            DEPLOYMENT_ASSOCIATED_TO_MULTIPLE_SERVICES, PORT_NAME_IS_NOT_UNDER_NAMING_CONVENTION, NAMESPACE_MULTIPLE_INJECTION_LABELS,
+            INVALID_ANNOTATION,
             NO_MATCHING_WORKLOADS_FOUND, NO_SERVER_CERTIFICATE_VERIFICATION_DESTINATION_LEVEL,
             NO_SERVER_CERTIFICATE_VERIFICATION_PORT_LEVEL, VIRTUAL_SERVICE_UNREACHABLE_RULE,
             VIRTUAL_SERVICE_INEFFECTIVE_MATCH, VIRTUAL_SERVICE_HOST_NOT_FOUND_IN_GATEWAY, SCHEMA_WARNING,
             SERVICE_ENTRY_ADDRESSES_REQUIRED, DEPRECATED_ANNOTATION, DEPLOYMENT_CONFLICTING_PORTS,
             GATEWAY_DUPLICATE_CERTIFICATE, INGRESS_ROUTE_RULES_NOT_AFFECTED, INVALID_APPLICATION_UID,
-            CONFLICTING_GATEWAYS, EXTERNAL_NAME_SERVICE_TYPE_INVALID_PORT_NAME, ENVOY_FILTER_USES_RELATIVE_OPERATION,
+            CONFLICTING_GATEWAYS, NAMESPACE_INJECTION_ENABLED_BY_DEFAULT, EXTERNAL_NAME_SERVICE_TYPE_INVALID_PORT_NAME, ENVOY_FILTER_USES_RELATIVE_OPERATION,
             ENVOY_FILTER_USES_REPLACE_OPERATION_INCORRECTLY, ENVOY_FILTER_USES_ADD_OPERATION_INCORRECTLY,
             ENVOY_FILTER_USES_REMOVE_OPERATION_INCORRECTLY, ENVOY_FILTER_USES_RELATIVE_OPERATION_WITH_PROXY_VERSION,
             INVALID_TELEMETRY_PROVIDER, CONFLICTING_TELEMETRY_WORKLOAD_SELECTORS,

@@ -28,7 +28,7 @@ class AnalyzersTableTest {
             apiVersion: v1
             kind: Pod
             metadata: {name: reviews-1, namespace: default, labels: {app: reviews, version: v1}}
-            spec: {containers: [{name: reviews}, {name: istio-proxy}]}
+            spec: {containers: [{name: reviews}, {name: istio-proxy, image: proxyv2}]}
             """;
 
     static Stream<Arguments> cases() {
@@ -47,6 +47,21 @@ class AnalyzersTableTest {
                         SVC + sidecarEgress("default/reviews.default.svc.cluster.local"),
                         "Error [IST0101] (Sidecar default/egress) Referenced egress host not found:"
                                 + " \"default/ratings.default.svc.cluster.local\""),
+                Arguments.of("IST0102", SVC + namespace("shop", ""), SVC + namespace("shop", "istio-injection: enabled"),
+                        "Info [IST0102] (Namespace shop) The namespace is not enabled for Istio injection. Run"
+                                + " 'kubectl label namespace shop istio-injection=enabled' to enable it, or 'kubectl"
+                                + " label namespace shop istio-injection=disabled' to explicitly mark it as not needing"
+                                + " injection."),
+                Arguments.of("IST0103", SVC + namespace("default", "istio-injection: enabled") + podAnnotated("x.example.com/y"),
+                        SVC + namespace("default", "istio-injection: enabled")
+                                + podAnnotated("x.example.com/y").replace("{name: app}", "{name: app}, {name: istio-proxy, image: proxyv2}"),
+                        "Warning [IST0103] (Pod default/annotated) The pod default/annotated is missing the Istio"
+                                + " proxy. This can often be resolved by restarting or redeploying the workload."),
+                Arguments.of("IST0123", SVC + namespace("shop", "istio-injection: enabled, istio.io/rev: canary"),
+                        SVC + namespace("shop", "istio.io/rev: canary"),
+                        "Warning [IST0123] (Namespace shop) The namespace has more than one type of injection labels"
+                                + " [istio-injection=enabled istio.io/rev=canary], which may lead to undefined behavior."
+                                + " Make sure only one injection label exists."),
                 Arguments.of("IST0107", SVC + podAnnotated("kubernetes.io/ingress.class"),
                         SVC + podAnnotated("proxy.istio.io/config"),
                         "Warning [IST0107] (Pod default/annotated) Misplaced annotation: kubernetes.io/ingress.class can"
@@ -268,5 +283,9 @@ class AnalyzersTableTest {
         return "---\napiVersion: v1\nkind: Service\nmetadata: {namespace: default, name: " + name + "}\n"
                 + "spec:\n  selector: {app: reviews}\n  ports: [{name: tcp-" + port + ", port: " + port + ", protocol: "
                 + protocol + target + "}]\n";
+    }
+
+    private static String namespace(String name, String labels) {
+        return "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: " + name + ", labels: {" + labels + "}}\n";
     }
 }

@@ -42,6 +42,7 @@ class IstioTestdataTest {
             Map.entry("envoyfilter.EnvoyPatchAnalyzer", List.of(new EnvoyFilterPatchAnalyzer())),
             Map.entry("gateway.ConflictingGatewayAnalyzer", List.of(new ConflictingGatewayAnalyzer())),
             Map.entry("gateway.IngressGatewayPortAnalyzer", List.of(new GatewayPortAnalyzer())),
+            Map.entry("injection.Analyzer", List.of(new InjectionAnalyzer())),
             Map.entry("schemaValidation.CollectionValidationAnalyzer", List.of(new SchemaAnalyzer())),
             Map.entry("service.PortNameAnalyzer", List.of(new PortNameAnalyzer())),
             Map.entry("serviceentry.ConflictingServiceEntryProtocolAnalyzer",
@@ -76,7 +77,6 @@ class IstioTestdataTest {
             Map.entry("deprecation.FieldAnalyzer", "IST0002 for deprecated fields not built"),
             Map.entry("gateway.CertificateAnalyzer", "IST0138 not built"),
             Map.entry("gateway.SecretAnalyzer", "credentialName Secrets are not read by analysis"),
-            Map.entry("injection.Analyzer", "IST0102/IST0103/IST0123/IST0148 not built"),
             Map.entry("injection.ImageAnalyzer", "IST0158 not built: needs the injector ConfigMap's image values"),
             Map.entry("injection.ImageAutoAnalyzer", "IST0146/IST0147 not built: needs the injector webhooks' selectors"),
             Map.entry("virtualservice.JWTClaimRouteAnalyzer", "IST0149 not built"));
