@@ -17,9 +17,11 @@ public final class Analyzers {
             new ApplicationUidAnalyzer(),
             new DeploymentServicesAnalyzer(),
             new CaCertificateAnalyzer(),
+            new DeprecatedFieldAnalyzer(),
             new DestinationRuleHostAnalyzer(),
             new ConflictingGatewayAnalyzer(),
             new EnvoyFilterPatchAnalyzer(),
+            new GatewayCertificateAnalyzer(),
             new GatewayPortAnalyzer(),
             new InjectionAnalyzer(),
             new SchemaAnalyzer(),
@@ -36,7 +38,8 @@ public final class Analyzers {
             new ConflictingMeshGatewayHostsAnalyzer(),
             new VirtualServiceDestinationHostAnalyzer(),
             new VirtualServiceDestinationRuleAnalyzer(),
-            new VirtualServiceGatewayAnalyzer());
+            new VirtualServiceGatewayAnalyzer(),
+            new JwtClaimRouteAnalyzer());
 
     private Analyzers() {
     }

@@ -89,6 +89,11 @@ public final class Messages {
     public static final MessageType NAMESPACE_INJECTION_ENABLED_BY_DEFAULT = new MessageType("IST0148",
             "NamespaceInjectionEnabledByDefault", Level.INFO,
             "is enabled for Istio injection, as Istio is installed with enableNamespacesByDefault as true.");
+    public static final MessageType JWT_CLAIM_BASED_ROUTING_WITHOUT_REQUEST_AUTHN = new MessageType("IST0149",
+            "JwtClaimBasedRoutingWithoutRequestAuthN", Level.ERROR, "The virtual service uses the JWT claim based"
+            + " routing (key: %s) but found no request authentication for the gateway (%s) pod (%s). The request"
+            + " authentication must first be applied for the gateway pods to validate the JWT token and make the claims"
+            + " available for routing.");
     public static final MessageType EXTERNAL_NAME_SERVICE_TYPE_INVALID_PORT_NAME = new MessageType("IST0150",
             "ExternalNameServiceTypeInvalidPortName", Level.WARNING, "Port name for ExternalName service is invalid."
             + " Proxy may prevent tcp named ports and unmatched traffic for ports serving TCP protocol from being"
@@ -148,7 +153,8 @@ public final class Messages {
             VIRTUAL_SERVICE_INEFFECTIVE_MATCH, VIRTUAL_SERVICE_HOST_NOT_FOUND_IN_GATEWAY, SCHEMA_WARNING,
             SERVICE_ENTRY_ADDRESSES_REQUIRED, DEPRECATED_ANNOTATION, DEPLOYMENT_CONFLICTING_PORTS,
             GATEWAY_DUPLICATE_CERTIFICATE, INGRESS_ROUTE_RULES_NOT_AFFECTED, INVALID_APPLICATION_UID,
-            CONFLICTING_GATEWAYS, NAMESPACE_INJECTION_ENABLED_BY_DEFAULT, EXTERNAL_NAME_SERVICE_TYPE_INVALID_PORT_NAME, ENVOY_FILTER_USES_RELATIVE_OPERATION,
+            CONFLICTING_GATEWAYS, NAMESPACE_INJECTION_ENABLED_BY_DEFAULT, JWT_CLAIM_BASED_ROUTING_WITHOUT_REQUEST_AUTHN,
+            EXTERNAL_NAME_SERVICE_TYPE_INVALID_PORT_NAME, ENVOY_FILTER_USES_RELATIVE_OPERATION,
             ENVOY_FILTER_USES_REPLACE_OPERATION_INCORRECTLY, ENVOY_FILTER_USES_ADD_OPERATION_INCORRECTLY,
             ENVOY_FILTER_USES_REMOVE_OPERATION_INCORRECTLY, ENVOY_FILTER_USES_RELATIVE_OPERATION_WITH_PROXY_VERSION,
             INVALID_TELEMETRY_PROVIDER, CONFLICTING_TELEMETRY_WORKLOAD_SELECTORS,

@@ -47,6 +47,24 @@ class AnalyzersTableTest {
                         SVC + sidecarEgress("default/reviews.default.svc.cluster.local"),
                         "Error [IST0101] (Sidecar default/egress) Referenced egress host not found:"
                                 + " \"default/ratings.default.svc.cluster.local\""),
+                Arguments.of("IST0002", SVC + vs("reviews", "").replace("  - route:", "  - fault: {delay: {percent: 50, fixedDelay: 1s}}\n    route:"),
+                        SVC + vs("reviews", "").replace("  - route:", "  - fault: {delay: {percentage: {value: 50}, fixedDelay: 1s}}\n    route:"),
+                        "Warning [IST0002] (VirtualService default/reviews) Deprecated: HTTPRoute.fault.delay.percent is"
+                                + " deprecated; use HTTPRoute.fault.delay.percentage"),
+                Arguments.of("IST0138", SVC + tlsGw("a", "shop-cert") + tlsGw("b", "shop-cert"),
+                        SVC + tlsGw("a", "shop-cert") + tlsGw("b", "other-cert"),
+                        "Warning [IST0138] (Gateway default/a) Duplicate certificate in multiple gateways [default/a"
+                                + " default/b] may cause 404s if clients re-use HTTP2 connections."),
+                Arguments.of("IST0149", SVC + gw("gw", "istio=ingressgateway", 80, "*") + claimVs(),
+                        SVC + gw("gw", "istio=ingressgateway", 80, "*") + claimVs() + "---\napiVersion: security.istio.io/v1\n"
+                                + "kind: RequestAuthentication\nmetadata: {namespace: istio-system, name: jwt}\nspec:\n"
+                                + "  selector: {matchLabels: {istio: ingressgateway}}\n"
+                                + "  jwtRules: [{issuer: \"https://example.com\", jwksUri: \"https://example.com/jwks\"}]\n",
+                        "Error [IST0149] (VirtualService default/claims) The virtual service uses the JWT claim based"
+                                + " routing (key: @request.auth.claims.group) but found no request authentication for the"
+                                + " gateway (default/gw) pod (istio-ingressgateway-dummypod). The request authentication"
+                                + " must first be applied for the gateway pods to validate the JWT token and make the"
+                                + " claims available for routing."),
                 Arguments.of("IST0102", SVC + namespace("shop", ""), SVC + namespace("shop", "istio-injection: enabled"),
                         "Info [IST0102] (Namespace shop) The namespace is not enabled for Istio injection. Run"
                                 + " 'kubectl label namespace shop istio-injection=enabled' to enable it, or 'kubectl"
@@ -287,5 +305,18 @@ class AnalyzersTableTest {
 
     private static String namespace(String name, String labels) {
         return "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: " + name + ", labels: {" + labels + "}}\n";
+    }
+
+    private static String tlsGw(String name, String credential) {
+        return "---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {namespace: default, name: " + name
+                + "}\nspec:\n  selector: {istio: ingressgateway}\n  servers:\n  - port: {number: 443, name: https, protocol:"
+                + " HTTPS}\n    hosts: [\"" + name + ".example.com\"]\n    tls: {mode: SIMPLE, credentialName: " + credential + "}\n";
+    }
+
+    private static String claimVs() {
+        return "---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {namespace: default, name: claims}\n"
+                + "spec:\n  hosts: [\"*\"]\n  gateways: [gw]\n  http:\n"
+                + "  - match: [{headers: {\"@request.auth.claims.group\": {exact: admin}}}]\n"
+                + "    route: [{destination: {host: reviews}}]\n";
     }
 }
