@@ -24,6 +24,7 @@ public final class Analyzers {
             new GatewayCertificateAnalyzer(),
             new GatewayPortAnalyzer(),
             new InjectionAnalyzer(),
+            new ProxyImageAnalyzer(),
             new SchemaAnalyzer(),
             new PortNameAnalyzer(),
             new ServiceEntryAddressesAnalyzer(),

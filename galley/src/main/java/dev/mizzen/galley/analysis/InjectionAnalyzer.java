@@ -54,7 +54,10 @@ final class InjectionAnalyzer implements Analyzer {
                 continue;
             }
             if ((injection == null || injection.isEmpty()) && !labels.containsKey(REVISION)) {
-                if (mesh.namespaceInjection() == MeshOptions.NamespaceInjection.ENABLED_BY_DEFAULT) {
+                InjectorConfigMap.NamespaceInjection byDefault = ctx.input()
+                        .injector(InjectorConfigMap.nameFor(labels.get(REVISION)))
+                        .map(InjectorConfigMap::namespaceInjection).orElse(InjectorConfigMap.NamespaceInjection.OPT_IN);
+                if (byDefault == InjectorConfigMap.NamespaceInjection.ENABLED_BY_DEFAULT) {
                     ctx.report(Messages.NAMESPACE_INJECTION_ENABLED_BY_DEFAULT.on(ns.origin()));
                 } else {
                     ctx.report(Messages.NAMESPACE_NOT_INJECTED.on(ns.origin(), ns.name(), ns.name()).at("metadata.name"));

@@ -129,19 +129,26 @@ public final class KubeObjects {
     }
 
     /**
-     * Whether the injector ConfigMap's {@code values} (JSON) enable namespaces by default
-     * ({@code sidecarInjectorWebhook.enableNamespacesByDefault}); opt-in when absent or unreadable.
+     * An injector ConfigMap: from its {@code values} (JSON), the proxy image it injects and whether it enables
+     * namespaces by default ({@code sidecarInjectorWebhook.enableNamespacesByDefault}); opt-in and no image when the
+     * values are absent or unreadable.
      */
-    public static MeshOptions.NamespaceInjection namespaceInjection(Map<String, Object> configMap) {
+    public static InjectorConfigMap injectorConfigMap(Map<String, Object> configMap) {
+        String name = str(map(configMap.get("metadata")).get("name"));
         String values = str(map(configMap.get("data")).get("values"));
+        Map<String, Object> parsed;
         try {
-            Object parsed = values.isEmpty() ? Map.of()
-                    : new Load(LoadSettings.builder().setCodePointLimit(MAX_VALUES_CHARS).build()).loadFromString(values);
-            Object enabled = map(map(parsed).get("sidecarInjectorWebhook")).get("enableNamespacesByDefault");
-            return Boolean.TRUE.equals(enabled) ? MeshOptions.NamespaceInjection.ENABLED_BY_DEFAULT
-                    : MeshOptions.NamespaceInjection.OPT_IN;
+            parsed = values.isEmpty() ? Map.of()
+                    : map(new Load(LoadSettings.builder().setCodePointLimit(MAX_VALUES_CHARS).build()).loadFromString(values));
         } catch (RuntimeException e) {
-            return MeshOptions.NamespaceInjection.OPT_IN;
+            parsed = Map.of();
         }
+        Map<String, Object> global = map(parsed.get("global"));
+        String image = str(map(global.get("proxy")).get("image"));
+        String proxyImage = parsed.isEmpty() ? "" : image.contains("/") ? image
+                : str(global.get("hub")) + "/" + image + ":" + str(global.get("tag"));
+        Object enabled = map(parsed.get("sidecarInjectorWebhook")).get("enableNamespacesByDefault");
+        return new InjectorConfigMap(name, proxyImage, Boolean.TRUE.equals(enabled)
+                ? InjectorConfigMap.NamespaceInjection.ENABLED_BY_DEFAULT : InjectorConfigMap.NamespaceInjection.OPT_IN);
     }
 }

@@ -24,7 +24,7 @@ import java.util.Map;
 
 /**
  * Builds an {@link AnalysisInput} from manifest documents (what {@code istiod analyze -f} reads): Istio config,
- * Services, Namespaces, Pods and workload controllers, the injector's ConfigMap, {@code kind: List} expanded. Remembers where each object
+ * Services, Namespaces, Pods and workload controllers, the injector's ConfigMaps, {@code kind: List} expanded. Remembers where each object
  * was written, so a message can name {@code file:line} as istioctl does. An Istio object whose spec does not fit
  * its type is reported (IST0106) and left out of the other checks. Not thread-safe: one builder per run.
  */
@@ -35,8 +35,6 @@ public final class ManifestInputs {
     private record Located(String file, ManifestDocument document, String pathPrefix) {
     }
 
-    /** The injector's ConfigMap (default revision): its values say whether namespaces are injected by default. */
-    private static final String INJECTOR_CONFIG_MAP = "istio-sidecar-injector";
 
     private final String defaultNamespace;
     private final ObjectValidator schema;
@@ -46,7 +44,7 @@ public final class ManifestInputs {
     private final List<KubeNamespace> namespaces = new ArrayList<>();
     private final List<DiagMessage> earlier = new ArrayList<>();
     private final Map<Origin, Located> locations = new HashMap<>();
-    private MeshOptions.NamespaceInjection namespaceInjection;
+    private final List<InjectorConfigMap> injectors = new ArrayList<>();
 
     /**
      * @param defaultNamespace the namespace of objects that name none ({@code ""} keeps them without one, as
@@ -99,8 +97,8 @@ public final class ManifestInputs {
         String namespace = KubeObjects.namespace(meta, defaultNamespace);
         String name = KubeObjects.str(meta.get("name"));
         Located where = doc == null ? null : new Located(file, doc, prefix);
-        if ("v1".equals(apiVersion) && "ConfigMap".equals(kind) && INJECTOR_CONFIG_MAP.equals(name)) {
-            namespaceInjection = KubeObjects.namespaceInjection(object);
+        if ("v1".equals(apiVersion) && "ConfigMap".equals(kind) && name.startsWith(InjectorConfigMap.NAME)) {
+            injectors.add(KubeObjects.injectorConfigMap(object));
             return 1;
         }
         if (KubeObjects.isKubeKind(apiVersion, kind)) {
@@ -151,10 +149,8 @@ public final class ManifestInputs {
         return new Config<>(ConfigKey.of(kind, ns, name), m, kind.cast(spec));
     }
 
-    /** The input read so far; an injector ConfigMap read from the files overrides the mesh's injection default. */
     public AnalysisInput input(MeshOptions mesh) {
-        MeshOptions options = namespaceInjection == null ? mesh : mesh.withNamespaceInjection(namespaceInjection);
-        return new AnalysisInput(ConfigSnapshot.of(configs), services, workloads, namespaces, options, earlier);
+        return new AnalysisInput(ConfigSnapshot.of(configs), services, workloads, namespaces, mesh, earlier, injectors);
     }
 
     /** Where a message points, {@code file:line}; empty when its object came from nowhere we read. */

@@ -16,15 +16,11 @@ import java.util.TreeSet;
  * @param defaultAccessLogging the access log providers that apply when a Telemetry names none
  *                         ({@code defaultProviders.accessLogging})
  * @param lightstepProviders the extension providers of the deprecated Lightstep kind, by name
- * @param namespaceInjection whether namespaces without an injection label get sidecars (the injector's
- *                         {@code sidecarInjectorWebhook.enableNamespacesByDefault})
+ * @param proxyImageType the proxy image variant by default ({@code defaultConfig.image.imageType}: {@code ""},
+ *                         {@code distroless}, {@code debug})
  */
 public record MeshOptions(String rootNamespace, String clusterDomain, DnsAllocation dnsAutoAllocate,
-                          List<String> defaultAccessLogging, Set<String> lightstepProviders,
-                          NamespaceInjection namespaceInjection) {
-    /** Whether a namespace must opt in to injection. */
-    public enum NamespaceInjection { OPT_IN, ENABLED_BY_DEFAULT }
-
+                          List<String> defaultAccessLogging, Set<String> lightstepProviders, String proxyImageType) {
     /** Whether the mesh allocates virtual IPs to ServiceEntries that have none. */
     public enum DnsAllocation { OFF, ON }
 
@@ -32,18 +28,13 @@ public record MeshOptions(String rootNamespace, String clusterDomain, DnsAllocat
 
     /** Options without default access logging or Lightstep providers. */
     public MeshOptions(String rootNamespace, String clusterDomain, DnsAllocation dnsAutoAllocate) {
-        this(rootNamespace, clusterDomain, dnsAutoAllocate, List.of(), Set.of(), NamespaceInjection.OPT_IN);
-    }
-
-    /** These options with namespaces injected by default or not. */
-    public MeshOptions withNamespaceInjection(NamespaceInjection injection) {
-        return new MeshOptions(rootNamespace, clusterDomain, dnsAutoAllocate, defaultAccessLogging, lightstepProviders,
-                injection);
+        this(rootNamespace, clusterDomain, dnsAutoAllocate, List.of(), Set.of(), "");
     }
 
     /**
      * The options a MeshConfig (as in Istio's {@code istio} ConfigMap, {@code mesh} key) sets: its root namespace
-     * ({@code rootNamespace} when absent), default access log providers, Lightstep providers, and address allocation
+     * ({@code rootNamespace} when absent), default access log providers, Lightstep providers, the proxy image type, and
+     * address allocation
      * on when the default proxy metadata turns DNS capture on with auto allocation ({@code ISTIO_META_DNS_AUTO_ALLOCATE}
      * or {@code PILOT_ENABLE_IP_AUTOALLOCATE}), as Istio's ServiceEntry analyzer reads it.
      */
@@ -66,7 +57,9 @@ public record MeshOptions(String rootNamespace, String clusterDomain, DnsAllocat
             }
         }
         return new MeshOptions(root.isEmpty() ? rootNamespace : root, DEFAULT.clusterDomain(),
-                allocate ? DnsAllocation.ON : DnsAllocation.OFF, accessLogging, lightstep, NamespaceInjection.OPT_IN);
+                allocate ? DnsAllocation.ON : DnsAllocation.OFF, accessLogging, lightstep,
+                KubeObjects.str(KubeObjects.map(KubeObjects.map(meshConfig.get("defaultConfig")).get("image"))
+                        .get("imageType")));
     }
 
     public MeshOptions {
@@ -75,6 +68,6 @@ public record MeshOptions(String rootNamespace, String clusterDomain, DnsAllocat
         dnsAutoAllocate = dnsAutoAllocate == null ? DnsAllocation.OFF : dnsAutoAllocate;
         defaultAccessLogging = defaultAccessLogging == null ? List.of() : List.copyOf(defaultAccessLogging);
         lightstepProviders = lightstepProviders == null ? Set.of() : Set.copyOf(lightstepProviders);
-        namespaceInjection = namespaceInjection == null ? NamespaceInjection.OPT_IN : namespaceInjection;
+        proxyImageType = proxyImageType == null ? "" : proxyImageType;
     }
 }

@@ -120,6 +120,10 @@ public final class Messages {
     public static final MessageType INVALID_TELEMETRY_PROVIDER = new MessageType("IST0157",
             "InvalidTelemetryProvider", Level.WARNING,
             "The Telemetry %v in namespace %q with empty providers will be ignored.");
+    public static final MessageType PODS_ISTIO_PROXY_IMAGE_MISMATCH_IN_NAMESPACE = new MessageType("IST0158",
+            "PodsIstioProxyImageMismatchInNamespace", Level.WARNING, "The Istio proxy images of the pods running in the"
+            + " namespace do not match the image defined in the injection configuration (pod names: %v). This often"
+            + " happens after upgrading the Istio control-plane and can be fixed by redeploying the pods.");
     public static final MessageType CONFLICTING_TELEMETRY_WORKLOAD_SELECTORS = new MessageType("IST0159",
             "ConflictingTelemetryWorkloadSelectors", Level.ERROR, "The Telemetries %v in namespace %q select the same"
             + " workload pod %q, which can lead to undefined behavior.");
@@ -157,7 +161,7 @@ public final class Messages {
             EXTERNAL_NAME_SERVICE_TYPE_INVALID_PORT_NAME, ENVOY_FILTER_USES_RELATIVE_OPERATION,
             ENVOY_FILTER_USES_REPLACE_OPERATION_INCORRECTLY, ENVOY_FILTER_USES_ADD_OPERATION_INCORRECTLY,
             ENVOY_FILTER_USES_REMOVE_OPERATION_INCORRECTLY, ENVOY_FILTER_USES_RELATIVE_OPERATION_WITH_PROXY_VERSION,
-            INVALID_TELEMETRY_PROVIDER, CONFLICTING_TELEMETRY_WORKLOAD_SELECTORS,
+            INVALID_TELEMETRY_PROVIDER, PODS_ISTIO_PROXY_IMAGE_MISMATCH_IN_NAMESPACE, CONFLICTING_TELEMETRY_WORKLOAD_SELECTORS,
             MULTIPLE_TELEMETRIES_WITHOUT_WORKLOAD_SELECTORS, GATEWAY_PORT_NOT_DEFINED_ON_SERVICE,
             REFERENCED_INTERNAL_GATEWAY, INEFFECTIVE_POLICY, UNKNOWN_DESTINATION_RULE_HOST,
             CONFLICTING_SERVICE_ENTRY_PROTOCOL);

@@ -80,6 +80,13 @@ class AnalyzersTableTest {
                         "Warning [IST0123] (Namespace shop) The namespace has more than one type of injection labels"
                                 + " [istio-injection=enabled istio.io/rev=canary], which may lead to undefined behavior."
                                 + " Make sure only one injection label exists."),
+                Arguments.of("IST0158", SVC + namespace("default", "istio-injection: enabled") + INJECTOR,
+                        SVC.replace("image: proxyv2}", "image: docker.io/istio/proxyv2:1.28.0}")
+                                + namespace("default", "istio-injection: enabled") + INJECTOR,
+                        "Warning [IST0158] (Namespace default) The Istio proxy images of the pods running in the"
+                                + " namespace do not match the image defined in the injection configuration (pod names:"
+                                + " [reviews-1]). This often happens after upgrading the Istio control-plane and can be"
+                                + " fixed by redeploying the pods."),
                 Arguments.of("IST0107", SVC + podAnnotated("kubernetes.io/ingress.class"),
                         SVC + podAnnotated("proxy.istio.io/config"),
                         "Warning [IST0107] (Pod default/annotated) Misplaced annotation: kubernetes.io/ingress.class can"
@@ -319,4 +326,8 @@ class AnalyzersTableTest {
                 + "  - match: [{headers: {\"@request.auth.claims.group\": {exact: admin}}}]\n"
                 + "    route: [{destination: {host: reviews}}]\n";
     }
+
+    private static final String INJECTOR = "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {namespace: istio-system,"
+            + " name: istio-sidecar-injector}\ndata:\n  values: '{\"global\": {\"hub\": \"docker.io/istio\", \"tag\":"
+            + " \"1.28.0\", \"proxy\": {\"image\": \"proxyv2\"}}}'\n";
 }
