@@ -9,6 +9,7 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,7 +127,12 @@ class IstioTestdataTest {
         long run = all().stream().filter(c -> APPLYING.containsKey(c.analyzer())).count();
         long passing = run - all().stream().filter(c -> APPLYING.containsKey(c.analyzer())
                 && PENDING_CASES.containsKey(c.number())).count();
-        System.out.printf("Istio analyzer test cases: %d of %d apply; %d pass%n", applying, all().size(), passing);
+        String count = applying + " of " + all().size() + " Istio analyzer test cases apply; " + passing + " pass.";
+        System.out.println(count);
+        try (InputStream in = IstioTestdataTest.class.getResourceAsStream(DIR + "CASES.md")) {
+            assertTrue(new String(in.readAllBytes(), StandardCharsets.UTF_8).contains("**" + count + "**"),
+                    "CASES.md must state: " + count);
+        }
         assertTrue(run > 0);
     }
 
