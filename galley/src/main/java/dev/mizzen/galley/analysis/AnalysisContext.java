@@ -20,8 +20,11 @@ public final class AnalysisContext {
     static final String EXPORT_TO_ALL = "*";
     static final String EXPORT_TO_LOCAL = ".";
 
-    /** A service or ServiceEntry as a destination: its host and ports. */
-    record HostEntry(String host, List<Integer> ports) {
+    /**
+     * A service or ServiceEntry as a destination: its host, its ports, and the labels that select its workloads (a
+     * Service's selector, a ServiceEntry's workload selector; empty when it selects none).
+     */
+    record HostEntry(String host, List<Integer> ports, Map<String, String> selector) {
     }
 
     private final AnalysisInput input;
@@ -97,7 +100,8 @@ public final class AnalysisContext {
                 List<Integer> ports = se.ports().stream().map(ServicePort::number)
                         .map(n -> n == null ? 0 : n).toList();
                 for (String h : se.hosts()) {
-                    HostEntry entry = new HostEntry(h, ports);
+                    HostEntry entry = new HostEntry(h, ports,
+                            se.workloadSelector() == null ? Map.of() : se.workloadSelector().labels());
                     if (se.exportTo().isEmpty() || se.exportTo().contains(EXPORT_TO_ALL)) {
                         map.put(scoped(EXPORT_TO_ALL, c.namespace(), h, domain), entry);
                         continue;
@@ -110,7 +114,7 @@ public final class AnalysisContext {
             }
             for (KubeService s : input.services()) {
                 List<Integer> ports = s.ports().stream().map(KubeServicePort::port).toList();
-                HostEntry entry = new HostEntry(HostNames.fqdn(s.namespace(), s.name(), domain), ports);
+                HostEntry entry = new HostEntry(HostNames.fqdn(s.namespace(), s.name(), domain), ports, s.selector());
                 String exportTo = s.annotations().getOrDefault("networking.istio.io/exportTo", "");
                 if (exportTo.isEmpty()) {
                     map.put(scoped(EXPORT_TO_ALL, s.namespace(), s.name(), domain), entry);

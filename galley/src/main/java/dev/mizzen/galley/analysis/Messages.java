@@ -139,6 +139,9 @@ public final class Messages {
             "Gateway reference in VirtualService %s is to an implementation-generated internal Gateway: %s.");
     public static final MessageType INEFFECTIVE_POLICY = new MessageType("IST0167", "IneffectivePolicy",
             Level.WARNING, "The policy has no impact: %s.");
+    public static final MessageType DESTINATION_RULE_SUBSET_NOT_SELECT_PODS = new MessageType("IST0173",
+            "DestinationRuleSubsetNotSelectPods", Level.ERROR, "The Subset %s defined in the DestinationRule does not"
+            + " select any pods. Which may lead to 503 UH (NoHealthyUpstream).");
     public static final MessageType UNKNOWN_DESTINATION_RULE_HOST = new MessageType("IST0174",
             "UnknownDestinationRuleHost", Level.WARNING,
             "The host %s defined in the DestinationRule does not match any services in the mesh.");
@@ -163,7 +166,8 @@ public final class Messages {
             ENVOY_FILTER_USES_REMOVE_OPERATION_INCORRECTLY, ENVOY_FILTER_USES_RELATIVE_OPERATION_WITH_PROXY_VERSION,
             INVALID_TELEMETRY_PROVIDER, PODS_ISTIO_PROXY_IMAGE_MISMATCH_IN_NAMESPACE, CONFLICTING_TELEMETRY_WORKLOAD_SELECTORS,
             MULTIPLE_TELEMETRIES_WITHOUT_WORKLOAD_SELECTORS, GATEWAY_PORT_NOT_DEFINED_ON_SERVICE,
-            REFERENCED_INTERNAL_GATEWAY, INEFFECTIVE_POLICY, UNKNOWN_DESTINATION_RULE_HOST,
+            REFERENCED_INTERNAL_GATEWAY, INEFFECTIVE_POLICY, DESTINATION_RULE_SUBSET_NOT_SELECT_PODS,
+            UNKNOWN_DESTINATION_RULE_HOST,
             CONFLICTING_SERVICE_ENTRY_PROTOCOL);
 
     private Messages() {

@@ -170,6 +170,9 @@ class AnalyzersTableTest {
                         SVC + sidecarEgress("./*"),
                         "Warning [IST0167] (Sidecar amb/egress) The policy has no impact: namespace is in ambient mode,"
                                 + " the policy has no impact."),
+                Arguments.of("IST0173", SVC + dr("reviews", "").replace("version: v1", "version: v9"), SVC + dr("reviews", ""),
+                        "Error [IST0173] (DestinationRule default/reviews) The Subset v1 defined in the DestinationRule"
+                                + " does not select any pods. Which may lead to 503 UH (NoHealthyUpstream)."),
                 Arguments.of("IST0174", SVC + dr("ratings", ""), SVC + dr("reviews", ""),
                         "Warning [IST0174] (DestinationRule default/ratings) The host ratings defined in the"
                                 + " DestinationRule does not match any services in the mesh."));

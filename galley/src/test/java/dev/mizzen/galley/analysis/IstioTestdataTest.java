@@ -85,9 +85,6 @@ class IstioTestdataTest {
     /** Cases of applying analyzers that do not pass yet, with what is missing: skipped, and counted as not passing. */
     private static final Map<Integer, String> PENDING_CASES = Map.of(
             62, "overlapping (not identical) HTTP matches: the validator finds repeated and catch-all matches only",
-            100, "IST0173 (subsets selecting no pod) not built",
-            101, "IST0173 (subsets selecting no pod) not built: needs Node topology labels",
-            102, "IST0173 (subsets selecting no pod) not built",
             103, "a ServiceEntry's status.addresses (allocated by Istio's controller) is not read");
 
     record Case(int number, String name, String analyzer, List<String> files, String meshConfig,
