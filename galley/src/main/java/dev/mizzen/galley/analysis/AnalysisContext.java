@@ -32,6 +32,7 @@ public final class AnalysisContext {
     private Map<String, HostEntry> scopedHosts;
     private List<Map.Entry<String, HostEntry>> wildcardHosts;
     private Set<String> namespaces;
+    private Map<String, List<KubeWorkload>> workloadsByLabel;
 
     AnalysisContext(AnalysisInput input) {
         this.input = input;
@@ -80,6 +81,32 @@ public final class AnalysisContext {
             namespaces = names;
         }
         return namespaces;
+    }
+
+    /**
+     * Whether some workload (a Pod or a controller's pod template) carries every label of the selector; the empty
+     * selector selects any. Looks only at the workloads carrying the selector's rarest label (an index built once),
+     * so checking each of thousands of subsets stays cheap.
+     */
+    boolean anyWorkloadSelected(Map<String, String> selector) {
+        if (selector.isEmpty()) {
+            return !input.workloads().isEmpty();
+        }
+        if (workloadsByLabel == null) {
+            Map<String, List<KubeWorkload>> index = new HashMap<>();
+            for (KubeWorkload w : input.workloads()) {
+                w.podLabels().forEach((k, v) -> index.computeIfAbsent(k + "=" + v, x -> new ArrayList<>()).add(w));
+            }
+            workloadsByLabel = index;
+        }
+        List<KubeWorkload> candidates = null;
+        for (Map.Entry<String, String> e : selector.entrySet()) {
+            List<KubeWorkload> carrying = workloadsByLabel.getOrDefault(e.getKey() + "=" + e.getValue(), List.of());
+            if (candidates == null || carrying.size() < candidates.size()) {
+                candidates = carrying;
+            }
+        }
+        return candidates.stream().anyMatch(w -> Selectors.matches(selector, w.podLabels()));
     }
 
     /** Pods only (controllers stand for pods in files analysed offline when no Pod objects are given). */

@@ -54,7 +54,7 @@ final class DestinationRuleHostAnalyzer implements Analyzer {
                         selector.remove(label);
                     }
                 }
-                if (ctx.input().workloads().stream().noneMatch(w -> Selectors.matches(selector, w.podLabels()))) {
+                if (!ctx.anyWorkloadSelected(selector)) {
                     ctx.report(Messages.DESTINATION_RULE_SUBSET_NOT_SELECT_PODS.on(AnalysisContext.origin(c),
                             subset.name()).at("spec.subsets[" + i + "]"));
                 }
