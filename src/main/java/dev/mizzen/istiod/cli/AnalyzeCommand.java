@@ -90,6 +90,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
             description = "Istio's root namespace (default ${DEFAULT-VALUE}).")
     String rootNamespace;
 
+    @Option(names = "--meshConfigFile", paramLabel = "FILE",
+            description = "Mesh config (YAML, as the mesh key of Istio's istio ConfigMap) to analyze against.")
+    Path meshConfigFile;
+
     @Option(names = {"-L", "--list-analyzers"}, description = "List the analyzers and exit.")
     boolean list;
 
@@ -162,7 +166,20 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 }
             }
         }
-        AnalysisInput input = inputs.input(new MeshOptions(rootNamespace, "cluster.local", MeshOptions.DnsAllocation.OFF));
+        MeshOptions mesh = new MeshOptions(rootNamespace, "cluster.local", MeshOptions.DnsAllocation.OFF);
+        if (meshConfigFile != null) {
+            try {
+                List<ManifestDocument> docs = ManifestReader.standard().read(meshConfigFile);
+                mesh = MeshOptions.fromMeshConfig(rootNamespace, docs.isEmpty() ? Map.of() : docs.get(0).content());
+            } catch (IOException e) {
+                err.println("Error: cannot read the mesh config " + meshConfigFile + ": " + e.getMessage());
+                return PARSE_ERROR;
+            } catch (ManifestException e) {
+                err.println("Error: mesh config " + meshConfigFile + ":" + e.position() + ": " + e.problem());
+                return PARSE_ERROR;
+            }
+        }
+        AnalysisInput input = inputs.input(mesh);
         List<DiagMessage> all = Analyzers.analyze(input).stream()
                 .filter(m -> allNamespaces || m.origin().namespace().isEmpty() || m.origin().namespace().equals(selected))
                 .toList();

@@ -20,8 +20,11 @@ public final class AnalysisContext {
     static final String EXPORT_TO_ALL = "*";
     static final String EXPORT_TO_LOCAL = ".";
 
-    /** A service or ServiceEntry as a destination: its host and ports. */
-    record HostEntry(String host, List<Integer> ports) {
+    /**
+     * A service or ServiceEntry as a destination: its host, its ports, and the labels that select its workloads (a
+     * Service's selector, a ServiceEntry's workload selector; empty when it selects none).
+     */
+    record HostEntry(String host, List<Integer> ports, Map<String, String> selector) {
     }
 
     private final AnalysisInput input;
@@ -29,6 +32,7 @@ public final class AnalysisContext {
     private Map<String, HostEntry> scopedHosts;
     private List<Map.Entry<String, HostEntry>> wildcardHosts;
     private Set<String> namespaces;
+    private Map<String, List<KubeWorkload>> workloadsByLabel;
 
     AnalysisContext(AnalysisInput input) {
         this.input = input;
@@ -79,6 +83,32 @@ public final class AnalysisContext {
         return namespaces;
     }
 
+    /**
+     * Whether some workload (a Pod or a controller's pod template) carries every label of the selector; the empty
+     * selector selects any. Looks only at the workloads carrying the selector's rarest label (an index built once),
+     * so checking each of thousands of subsets stays cheap.
+     */
+    boolean anyWorkloadSelected(Map<String, String> selector) {
+        if (selector.isEmpty()) {
+            return !input.workloads().isEmpty();
+        }
+        if (workloadsByLabel == null) {
+            Map<String, List<KubeWorkload>> index = new HashMap<>();
+            for (KubeWorkload w : input.workloads()) {
+                w.podLabels().forEach((k, v) -> index.computeIfAbsent(k + "=" + v, x -> new ArrayList<>()).add(w));
+            }
+            workloadsByLabel = index;
+        }
+        List<KubeWorkload> candidates = null;
+        for (Map.Entry<String, String> e : selector.entrySet()) {
+            List<KubeWorkload> carrying = workloadsByLabel.getOrDefault(e.getKey() + "=" + e.getValue(), List.of());
+            if (candidates == null || carrying.size() < candidates.size()) {
+                candidates = carrying;
+            }
+        }
+        return candidates.stream().anyMatch(w -> Selectors.matches(selector, w.podLabels()));
+    }
+
     /** Pods only (controllers stand for pods in files analysed offline when no Pod objects are given). */
     List<KubeWorkload> pods() {
         return input.workloads().stream().filter(KubeWorkload::isPod).toList();
@@ -97,7 +127,8 @@ public final class AnalysisContext {
                 List<Integer> ports = se.ports().stream().map(ServicePort::number)
                         .map(n -> n == null ? 0 : n).toList();
                 for (String h : se.hosts()) {
-                    HostEntry entry = new HostEntry(h, ports);
+                    HostEntry entry = new HostEntry(h, ports,
+                            se.workloadSelector() == null ? Map.of() : se.workloadSelector().labels());
                     if (se.exportTo().isEmpty() || se.exportTo().contains(EXPORT_TO_ALL)) {
                         map.put(scoped(EXPORT_TO_ALL, c.namespace(), h, domain), entry);
                         continue;
@@ -110,7 +141,7 @@ public final class AnalysisContext {
             }
             for (KubeService s : input.services()) {
                 List<Integer> ports = s.ports().stream().map(KubeServicePort::port).toList();
-                HostEntry entry = new HostEntry(HostNames.fqdn(s.namespace(), s.name(), domain), ports);
+                HostEntry entry = new HostEntry(HostNames.fqdn(s.namespace(), s.name(), domain), ports, s.selector());
                 String exportTo = s.annotations().getOrDefault("networking.istio.io/exportTo", "");
                 if (exportTo.isEmpty()) {
                     map.put(scoped(EXPORT_TO_ALL, s.namespace(), s.name(), domain), entry);

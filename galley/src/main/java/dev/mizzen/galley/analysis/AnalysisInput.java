@@ -7,11 +7,12 @@ import java.util.Objects;
 
 /**
  * One consistent view of everything analysis reads: Istio config, the Kubernetes objects it refers to, mesh
- * settings, and messages an earlier stage already found (schema validation of files). Immutable; analyzers are
- * pure functions of it.
+ * settings, the injector's ConfigMaps, and messages an earlier stage already found (schema validation of files).
+ * Immutable; analyzers are pure functions of it.
  */
 public record AnalysisInput(ConfigSnapshot config, List<KubeService> services, List<KubeWorkload> workloads,
-                            List<KubeNamespace> namespaces, MeshOptions mesh, List<DiagMessage> earlier) {
+                            List<KubeNamespace> namespaces, MeshOptions mesh, List<DiagMessage> earlier,
+                            List<InjectorConfigMap> injectors) {
     public AnalysisInput {
         Objects.requireNonNull(config, "config");
         services = services == null ? List.of() : List.copyOf(services);
@@ -19,6 +20,18 @@ public record AnalysisInput(ConfigSnapshot config, List<KubeService> services, L
         namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
         mesh = mesh == null ? MeshOptions.DEFAULT : mesh;
         earlier = earlier == null ? List.of() : List.copyOf(earlier);
+        injectors = injectors == null ? List.of() : List.copyOf(injectors);
+    }
+
+    /** An input without injector ConfigMaps. */
+    public AnalysisInput(ConfigSnapshot config, List<KubeService> services, List<KubeWorkload> workloads,
+                         List<KubeNamespace> namespaces, MeshOptions mesh, List<DiagMessage> earlier) {
+        this(config, services, workloads, namespaces, mesh, earlier, List.of());
+    }
+
+    /** The injector ConfigMap of this name, if read. */
+    public java.util.Optional<InjectorConfigMap> injector(String name) {
+        return injectors.stream().filter(i -> i.name().equals(name)).findFirst();
     }
 
     public static AnalysisInput of(ConfigSnapshot config, List<KubeService> services, List<KubeWorkload> workloads,

@@ -15,20 +15,32 @@ public final class Analyzers {
             new AnnotationAnalyzer(),
             new AuthorizationPolicyAnalyzer(),
             new ApplicationUidAnalyzer(),
+            new DeploymentServicesAnalyzer(),
             new CaCertificateAnalyzer(),
+            new DeprecatedFieldAnalyzer(),
             new DestinationRuleHostAnalyzer(),
             new ConflictingGatewayAnalyzer(),
+            new EnvoyFilterPatchAnalyzer(),
+            new GatewayCertificateAnalyzer(),
             new GatewayPortAnalyzer(),
+            new InjectionAnalyzer(),
+            new ProxyImageAnalyzer(),
             new SchemaAnalyzer(),
             new PortNameAnalyzer(),
             new ServiceEntryAddressesAnalyzer(),
+            new ServiceEntryProtocolConflictAnalyzer(),
             new SidecarDefaultSelectorAnalyzer(),
             new SidecarEgressHostAnalyzer(),
             new SidecarSelectorAnalyzer(),
+            new TelemetryDefaultSelectorAnalyzer(),
+            new TelemetryLightstepAnalyzer(),
+            new TelemetryProviderAnalyzer(),
+            new TelemetrySelectorAnalyzer(),
             new ConflictingMeshGatewayHostsAnalyzer(),
             new VirtualServiceDestinationHostAnalyzer(),
             new VirtualServiceDestinationRuleAnalyzer(),
-            new VirtualServiceGatewayAnalyzer());
+            new VirtualServiceGatewayAnalyzer(),
+            new JwtClaimRouteAnalyzer());
 
     private Analyzers() {
     }

@@ -3,6 +3,7 @@ package dev.mizzen.galley.analysis;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -21,6 +22,10 @@ final class AnnotationAnalyzer implements Analyzer {
     }
 
     private static final Map<String, Definition> ANNOTATIONS = new HashMap<>();
+
+    /** Set by istiod, the injector or a gateway controller, never by users: Istio's AlwaysIgnoredAnnotations. */
+    private static final Set<String> ALWAYS_IGNORED = Set.of("sidecar.istio.io/status",
+            "gateway.istio.io/controller-version", "istio.io/rev");
 
     static {
         for (String name : List.of("sidecar.istio.io/agentLogLevel", "sidecar.istio.io/bootstrapOverride",
@@ -98,7 +103,7 @@ final class AnnotationAnalyzer implements Analyzer {
                               Map<String, String> labels) {
         for (Map.Entry<String, String> e : new TreeMap<>(annotations).entrySet()) {
             String ann = e.getKey();
-            if (!istioAnnotation(ann)) {
+            if (!istioAnnotation(ann) || ALWAYS_IGNORED.contains(ann)) {
                 continue;
             }
             String field = "metadata.annotations[" + ann + "]";

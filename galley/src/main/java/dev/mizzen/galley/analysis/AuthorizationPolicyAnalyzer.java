@@ -35,7 +35,7 @@ final class AuthorizationPolicyAnalyzer implements Analyzer {
         ctx.input().namespaces().forEach(n -> namespaces.put(n.name(), n));
         for (KubeWorkload w : ctx.input().workloads()) {
             List<Map<String, String>> list = meshPodLabels.computeIfAbsent(w.namespace(), k -> new ArrayList<>());
-            if (inMesh(w, namespaces.get(w.namespace()))) {
+            if (inMesh(w, namespaces.get(w.namespace())) || Ambient.pod(w)) {
                 list.add(w.podLabels());
             }
         }

@@ -6,6 +6,7 @@ import dev.mizzen.api.networking.Gateway;
 import dev.mizzen.api.networking.Server;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,10 @@ final class ConflictingGatewayAnalyzer implements Analyzer {
         List<Config<Gateway>> gateways = Sorted.byName(ctx.list(ConfigKind.GATEWAY));
         // selector~port -> gateway full name -> hosts
         Map<String, Map<String, List<String>>> byKey = new LinkedHashMap<>();
+        Map<String, Map<String, String>> selectors = new HashMap<>();
         for (Config<Gateway> c : gateways) {
             String selector = Selectors.text(c.spec().selector());
+            selectors.put(selector, c.spec().selector());
             for (Server server : c.spec().servers()) {
                 if (server.port() == null || server.port().number() == null) {
                     continue;
@@ -51,13 +54,20 @@ final class ConflictingGatewayAnalyzer implements Analyzer {
                 }
                 String port = String.valueOf(server.port().number());
                 TreeSet<String> conflicts = new TreeSet<>();
-                for (Map.Entry<String, List<String>> other : byKey.getOrDefault(selector + "~" + port, Map.of()).entrySet()) {
-                    if (other.getKey().equals(origin.fullName())) {
+                for (Map.Entry<String, Map<String, List<String>>> key : byKey.entrySet()) {
+                    int tilde = key.getKey().lastIndexOf('~');
+                    if (!key.getKey().substring(tilde + 1).equals(port)
+                            || !sameWorkloads(ctx, selectors, selector, key.getKey().substring(0, tilde))) {
                         continue;
                     }
-                    for (String host : server.hosts()) {
-                        if (other.getValue().stream().anyMatch(h -> HostNames.matches(host, h))) {
-                            conflicts.add(other.getKey());
+                    for (Map.Entry<String, List<String>> other : key.getValue().entrySet()) {
+                        if (other.getKey().equals(origin.fullName())) {
+                            continue;
+                        }
+                        for (String host : server.hosts()) {
+                            if (other.getValue().stream().anyMatch(h -> HostNames.matches(host, h))) {
+                                conflicts.add(other.getKey());
+                            }
                         }
                     }
                 }
@@ -67,5 +77,21 @@ final class ConflictingGatewayAnalyzer implements Analyzer {
                 }
             }
         }
+    }
+
+    /**
+     * Istio's test for two selectors: equal, or one's text contains the other's and some pod matches both (a
+     * selector with an extra label still lands on the same gateway pods).
+     */
+    private static boolean sameWorkloads(AnalysisContext ctx, Map<String, Map<String, String>> selectors, String a,
+                                         String b) {
+        if (a.equals(b)) {
+            return true;
+        }
+        if (!a.contains(b) && !b.contains(a)) {
+            return false;
+        }
+        return ctx.input().workloads().stream().anyMatch(w -> Selectors.matches(selectors.get(a), w.podLabels())
+                && Selectors.matches(selectors.get(b), w.podLabels()));
     }
 }

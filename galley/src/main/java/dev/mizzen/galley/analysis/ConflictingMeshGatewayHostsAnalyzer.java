@@ -5,6 +5,7 @@ import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.api.networking.VirtualService;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * Istio's {@code virtualservice.ConflictingMeshGatewayHostsAnalyzer}: two VirtualServices bound to the mesh
- * gateway (explicitly or by naming no gateway) that define the same host for the same namespaces (IST0109).
+ * gateway (explicitly or by naming no gateway) that define the same host for the same namespaces, or a host for some
+ * namespaces that a host for all of them matches (IST0109). Each VirtualService is reported once.
  */
 final class ConflictingMeshGatewayHostsAnalyzer implements Analyzer {
     @Override
@@ -50,15 +52,31 @@ final class ConflictingMeshGatewayHostsAnalyzer implements Analyzer {
                 }
             }
         }
+        Set<Config<VirtualService>> reported = new HashSet<>();
         for (Map.Entry<String, List<Config<VirtualService>>> e : byHost.entrySet()) {
-            List<Config<VirtualService>> list = e.getValue();
+            List<Config<VirtualService>> list = new ArrayList<>(e.getValue());
+            String key = e.getKey();
+            String scope = key.substring(0, key.indexOf('/'));
+            if (!scope.equals(AnalysisContext.EXPORT_TO_ALL)) {
+                // a host seen by one namespace also clashes with a matching host every namespace sees
+                String fqdn = key.substring(key.indexOf('/') + 1);
+                byHost.forEach((other, vss) -> {
+                    if (other.startsWith(AnalysisContext.EXPORT_TO_ALL + "/")
+                            && HostNames.matches(fqdn, other.substring(other.indexOf('/') + 1))) {
+                        list.addAll(vss);
+                    }
+                });
+            }
             if (list.size() < 2) {
                 continue;
             }
-            String names = list.stream().map(c -> AnalysisContext.origin(c).fullName()).collect(Collectors.joining(","));
+            String names = list.stream().map(c -> AnalysisContext.origin(c).fullName()).sorted()
+                    .collect(Collectors.joining(","));
             for (Config<VirtualService> c : list) {
-                ctx.report(Messages.CONFLICTING_MESH_GATEWAY_VIRTUAL_SERVICE_HOSTS
-                        .on(AnalysisContext.origin(c), names, e.getKey()).at("metadata.name"));
+                if (reported.add(c)) {
+                    ctx.report(Messages.CONFLICTING_MESH_GATEWAY_VIRTUAL_SERVICE_HOSTS
+                            .on(AnalysisContext.origin(c), names, key).at("metadata.name"));
+                }
             }
         }
     }

@@ -10,8 +10,9 @@ import java.util.Set;
 
 /**
  * Istio's {@code gateway.IngressGatewayPortAnalyzer}: a Gateway's selector selects some workload (IST0101), and
- * each server port is a TCP port of a Service selecting that workload (IST0162; Istio's IST0104
- * GatewayPortNotOnWorkload before it was retired). Workloads are Pods and controllers' pod templates.
+ * each server port is a TCP port, or the numeric target port of one, of a Service selecting that workload (IST0162;
+ * Istio's IST0104 GatewayPortNotOnWorkload before it was retired). Workloads are Pods and, unlike Istio, also
+ * controllers' pod templates, so that files holding a gateway's Deployment but no Pod are judged by its ports.
  */
 final class GatewayPortAnalyzer implements Analyzer {
     @Override
@@ -42,6 +43,9 @@ final class GatewayPortAnalyzer implements Analyzer {
                     }
                     for (KubeServicePort p : s.ports()) {
                         if (p.protocol().equals("TCP")) {
+                            // the gateway listens on the target port; a Service port counts too (Istio's mapping)
+                            int target = p.numericTargetPort();
+                            servicePorts.add(target != 0 ? target : p.port());
                             servicePorts.add(p.port());
                         }
                     }

@@ -1,5 +1,8 @@
 package dev.mizzen.galley.analysis;
 
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +15,8 @@ import java.util.Set;
  * holds them) made into analysis's model. Lenient: a missing or mistyped field reads as absent.
  */
 public final class KubeObjects {
+    /** Bound on the injector values read (a ConfigMap holds at most 1 MiB). */
+    private static final int MAX_VALUES_CHARS = 1 << 20;
     private static final Set<String> CONTROLLERS = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
             "Job", "ReplicationController");
 
@@ -61,17 +66,23 @@ public final class KubeObjects {
         }
         List<String> containers = new ArrayList<>();
         List<Long> users = new ArrayList<>();
+        String proxyImage = "";
         runAsUser(map(podSpec.get("securityContext"))).ifPresent(users::add);
         for (String field : List.of("initContainers", "containers")) {
             for (Object o : list(podSpec.get(field))) {
                 Map<String, Object> c = map(o);
                 containers.add(str(c.get("name")));
+                if (str(c.get("name")).equals("istio-proxy") && proxyImage.isEmpty()) {
+                    proxyImage = str(c.get("image"));
+                }
                 runAsUser(map(c.get("securityContext"))).ifPresent(users::add);
             }
         }
+        KubeWorkload.PodNetwork network = Boolean.TRUE.equals(podSpec.get("hostNetwork"))
+                ? KubeWorkload.PodNetwork.HOST : KubeWorkload.PodNetwork.POD;
         return new KubeWorkload(kind, namespace(meta, defaultNamespace), str(meta.get("name")),
                 strings(meta.get("labels")), strings(meta.get("annotations")), strings(podMeta.get("labels")),
-                strings(podMeta.get("annotations")), containers, users);
+                strings(podMeta.get("annotations")), containers, users, proxyImage, network);
     }
 
     private static Optional<Long> runAsUser(Map<String, Object> securityContext) {
@@ -115,5 +126,29 @@ public final class KubeObjects {
             }
         });
         return out;
+    }
+
+    /**
+     * An injector ConfigMap: from its {@code values} (JSON), the proxy image it injects and whether it enables
+     * namespaces by default ({@code sidecarInjectorWebhook.enableNamespacesByDefault}); opt-in and no image when the
+     * values are absent or unreadable.
+     */
+    public static InjectorConfigMap injectorConfigMap(Map<String, Object> configMap) {
+        String name = str(map(configMap.get("metadata")).get("name"));
+        String values = str(map(configMap.get("data")).get("values"));
+        Map<String, Object> parsed;
+        try {
+            parsed = values.isEmpty() ? Map.of()
+                    : map(new Load(LoadSettings.builder().setCodePointLimit(MAX_VALUES_CHARS).build()).loadFromString(values));
+        } catch (RuntimeException e) {
+            parsed = Map.of();
+        }
+        Map<String, Object> global = map(parsed.get("global"));
+        String image = str(map(global.get("proxy")).get("image"));
+        String proxyImage = parsed.isEmpty() ? "" : image.contains("/") ? image
+                : str(global.get("hub")) + "/" + image + ":" + str(global.get("tag"));
+        Object enabled = map(parsed.get("sidecarInjectorWebhook")).get("enableNamespacesByDefault");
+        return new InjectorConfigMap(name, proxyImage, Boolean.TRUE.equals(enabled)
+                ? InjectorConfigMap.NamespaceInjection.ENABLED_BY_DEFAULT : InjectorConfigMap.NamespaceInjection.OPT_IN);
     }
 }

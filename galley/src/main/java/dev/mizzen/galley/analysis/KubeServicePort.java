@@ -18,4 +18,13 @@ public record KubeServicePort(String name, int port, String protocol, String tar
     public String targetPortText() {
         return targetPort.isEmpty() ? "0" : targetPort;
     }
+
+    /** The target port when it is a number ({@code intstr.IntValue()}), else 0 (unset or a port name). */
+    public int numericTargetPort() {
+        try {
+            return targetPort.isEmpty() ? 0 : Integer.parseInt(targetPort);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
 }

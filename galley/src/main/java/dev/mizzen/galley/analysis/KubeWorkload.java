@@ -14,11 +14,19 @@ import java.util.Map;
  * @param podAnnotations the annotations its pods carry
  * @param containers     container names, init containers included (an injected pod has {@code istio-proxy})
  * @param runAsUsers     every {@code runAsUser} set, pod-level and per container
+ * @param proxyImage     the image of its {@code istio-proxy} container; {@code ""} when it has none or names none
+ * @param network        whether its pods use the host's network (no sidecar can capture their traffic)
  */
 public record KubeWorkload(String kind, String namespace, String name, Map<String, String> labels,
                            Map<String, String> annotations, Map<String, String> podLabels,
-                           Map<String, String> podAnnotations, List<String> containers, List<Long> runAsUsers) {
+                           Map<String, String> podAnnotations, List<String> containers, List<Long> runAsUsers,
+                           String proxyImage, PodNetwork network) {
+    /** The network a pod's containers use. */
+    public enum PodNetwork { POD, HOST }
+
     public KubeWorkload {
+        proxyImage = proxyImage == null ? "" : proxyImage;
+        network = network == null ? PodNetwork.POD : network;
         namespace = namespace == null ? "" : namespace;
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
@@ -30,7 +38,8 @@ public record KubeWorkload(String kind, String namespace, String name, Map<Strin
 
     /** A pod with these labels in this namespace and nothing else known. */
     public static KubeWorkload pod(String namespace, String name, Map<String, String> labels) {
-        return new KubeWorkload("Pod", namespace, name, labels, Map.of(), labels, Map.of(), List.of(), List.of());
+        return new KubeWorkload("Pod", namespace, name, labels, Map.of(), labels, Map.of(), List.of(), List.of(), "",
+                PodNetwork.POD);
     }
 
     public boolean isPod() {

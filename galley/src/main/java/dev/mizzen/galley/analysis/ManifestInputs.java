@@ -24,7 +24,7 @@ import java.util.Map;
 
 /**
  * Builds an {@link AnalysisInput} from manifest documents (what {@code istiod analyze -f} reads): Istio config,
- * Services, Namespaces, Pods and workload controllers, {@code kind: List} expanded. Remembers where each object
+ * Services, Namespaces, Pods and workload controllers, the injector's ConfigMaps, {@code kind: List} expanded. Remembers where each object
  * was written, so a message can name {@code file:line} as istioctl does. An Istio object whose spec does not fit
  * its type is reported (IST0106) and left out of the other checks. Not thread-safe: one builder per run.
  */
@@ -35,6 +35,7 @@ public final class ManifestInputs {
     private record Located(String file, ManifestDocument document, String pathPrefix) {
     }
 
+
     private final String defaultNamespace;
     private final ObjectValidator schema;
     private final List<Config<?>> configs = new ArrayList<>();
@@ -43,6 +44,7 @@ public final class ManifestInputs {
     private final List<KubeNamespace> namespaces = new ArrayList<>();
     private final List<DiagMessage> earlier = new ArrayList<>();
     private final Map<Origin, Located> locations = new HashMap<>();
+    private final List<InjectorConfigMap> injectors = new ArrayList<>();
 
     /**
      * @param defaultNamespace the namespace of objects that name none ({@code ""} keeps them without one, as
@@ -75,7 +77,7 @@ public final class ManifestInputs {
     public void addDefaultIngressGateway(String rootNamespace) {
         Map<String, String> labels = Map.of("istio", "ingressgateway");
         workloads.add(new KubeWorkload("Pod", rootNamespace, "istio-ingressgateway-dummypod", labels, Map.of(), labels,
-                Map.of(), List.of("istio-proxy"), List.of()));
+                Map.of(), List.of("istio-proxy"), List.of(), "", KubeWorkload.PodNetwork.POD));
         services.add(new KubeService(rootNamespace, "istio-ingressgateway", Map.of(), Map.of(), labels, "ClusterIP",
                 List.of(new KubeServicePort("http2", 80, "TCP", "80", ""),
                         new KubeServicePort("https", 443, "TCP", "443", ""),
@@ -95,6 +97,10 @@ public final class ManifestInputs {
         String namespace = KubeObjects.namespace(meta, defaultNamespace);
         String name = KubeObjects.str(meta.get("name"));
         Located where = doc == null ? null : new Located(file, doc, prefix);
+        if ("v1".equals(apiVersion) && "ConfigMap".equals(kind) && name.startsWith(InjectorConfigMap.NAME)) {
+            injectors.add(KubeObjects.injectorConfigMap(object));
+            return 1;
+        }
         if (KubeObjects.isKubeKind(apiVersion, kind)) {
             switch (kind) {
                 case "Service" -> services.add(KubeObjects.service(object, defaultNamespace));
@@ -144,7 +150,7 @@ public final class ManifestInputs {
     }
 
     public AnalysisInput input(MeshOptions mesh) {
-        return new AnalysisInput(ConfigSnapshot.of(configs), services, workloads, namespaces, mesh, earlier);
+        return new AnalysisInput(ConfigSnapshot.of(configs), services, workloads, namespaces, mesh, earlier, injectors);
     }
 
     /** Where a message points, {@code file:line}; empty when its object came from nowhere we read. */

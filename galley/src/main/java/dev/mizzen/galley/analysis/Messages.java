@@ -9,6 +9,8 @@ import java.util.Optional;
  * suppression or a CI rule means the same thing here.
  */
 public final class Messages {
+    public static final MessageType DEPRECATED = new MessageType("IST0002", "Deprecated", Level.WARNING,
+            "Deprecated: %s");
     public static final MessageType REFERENCED_RESOURCE_NOT_FOUND = new MessageType("IST0101",
             "ReferencedResourceNotFound", Level.ERROR, "Referenced %s not found: %q");
     public static final MessageType NAMESPACE_NOT_INJECTED = new MessageType("IST0102", "NamespaceNotInjected",
@@ -43,6 +45,9 @@ public final class Messages {
     public static final MessageType PORT_NAME_IS_NOT_UNDER_NAMING_CONVENTION = new MessageType("IST0118",
             "PortNameIsNotUnderNamingConvention", Level.INFO,
             "Port name %s (port: %d, targetPort: %s) doesn't follow the naming convention of Istio port.");
+    public static final MessageType NAMESPACE_MULTIPLE_INJECTION_LABELS = new MessageType("IST0123",
+            "NamespaceMultipleInjectionLabels", Level.WARNING, "The namespace has more than one type of injection"
+            + " labels %v, which may lead to undefined behavior. Make sure only one injection label exists.");
     public static final MessageType INVALID_ANNOTATION = new MessageType("IST0125", "InvalidAnnotation",
             Level.WARNING, "Invalid annotation %s: %s");
     public static final MessageType NO_MATCHING_WORKLOADS_FOUND = new MessageType("IST0127",
@@ -81,10 +86,50 @@ public final class Messages {
             Level.WARNING, "User ID (UID) 1337 is reserved for the sidecar proxy.");
     public static final MessageType CONFLICTING_GATEWAYS = new MessageType("IST0145", "ConflictingGateways",
             Level.ERROR, "Conflict with gateways %s (workload selector %s, port %s, hosts %v).");
+    public static final MessageType NAMESPACE_INJECTION_ENABLED_BY_DEFAULT = new MessageType("IST0148",
+            "NamespaceInjectionEnabledByDefault", Level.INFO,
+            "is enabled for Istio injection, as Istio is installed with enableNamespacesByDefault as true.");
+    public static final MessageType JWT_CLAIM_BASED_ROUTING_WITHOUT_REQUEST_AUTHN = new MessageType("IST0149",
+            "JwtClaimBasedRoutingWithoutRequestAuthN", Level.ERROR, "The virtual service uses the JWT claim based"
+            + " routing (key: %s) but found no request authentication for the gateway (%s) pod (%s). The request"
+            + " authentication must first be applied for the gateway pods to validate the JWT token and make the claims"
+            + " available for routing.");
     public static final MessageType EXTERNAL_NAME_SERVICE_TYPE_INVALID_PORT_NAME = new MessageType("IST0150",
             "ExternalNameServiceTypeInvalidPortName", Level.WARNING, "Port name for ExternalName service is invalid."
             + " Proxy may prevent tcp named ports and unmatched traffic for ports serving TCP protocol from being"
             + " forwarded correctly");
+    public static final MessageType ENVOY_FILTER_USES_RELATIVE_OPERATION = new MessageType("IST0151",
+            "EnvoyFilterUsesRelativeOperation", Level.WARNING, "This EnvoyFilter does not have a priority and has a"
+            + " relative patch operation set which can cause the EnvoyFilter not to be applied. Using the INSERT_FIRST"
+            + " of ADD option or setting the priority may help in ensuring the EnvoyFilter is applied correctly.");
+    public static final MessageType ENVOY_FILTER_USES_REPLACE_OPERATION_INCORRECTLY = new MessageType("IST0152",
+            "EnvoyFilterUsesReplaceOperationIncorrectly", Level.ERROR,
+            "The REPLACE operation is only valid for HTTP_FILTER and NETWORK_FILTER.");
+    public static final MessageType ENVOY_FILTER_USES_ADD_OPERATION_INCORRECTLY = new MessageType("IST0153",
+            "EnvoyFilterUsesAddOperationIncorrectly", Level.ERROR,
+            "The ADD operation will be ignored when applyTo is set to ROUTE_CONFIGURATION, or HTTP_ROUTE.");
+    public static final MessageType ENVOY_FILTER_USES_REMOVE_OPERATION_INCORRECTLY = new MessageType("IST0154",
+            "EnvoyFilterUsesRemoveOperationIncorrectly", Level.ERROR,
+            "The REMOVE operation will be ignored when applyTo is set to ROUTE_CONFIGURATION, or HTTP_ROUTE.");
+    public static final MessageType ENVOY_FILTER_USES_RELATIVE_OPERATION_WITH_PROXY_VERSION = new MessageType(
+            "IST0155", "EnvoyFilterUsesRelativeOperationWithProxyVersion", Level.WARNING, "This EnvoyFilter does not"
+            + " have a priority and has a relative patch operation (NSTERT_BEFORE/AFTER, REPLACE, MERGE, DELETE) and"
+            + " proxyVersion set which can cause the EnvoyFilter not to be applied during an upgrade. Using the"
+            + " INSERT_FIRST or ADD option or setting the priority may help in ensuring the EnvoyFilter is applied"
+            + " correctly.");
+    public static final MessageType INVALID_TELEMETRY_PROVIDER = new MessageType("IST0157",
+            "InvalidTelemetryProvider", Level.WARNING,
+            "The Telemetry %v in namespace %q with empty providers will be ignored.");
+    public static final MessageType PODS_ISTIO_PROXY_IMAGE_MISMATCH_IN_NAMESPACE = new MessageType("IST0158",
+            "PodsIstioProxyImageMismatchInNamespace", Level.WARNING, "The Istio proxy images of the pods running in the"
+            + " namespace do not match the image defined in the injection configuration (pod names: %v). This often"
+            + " happens after upgrading the Istio control-plane and can be fixed by redeploying the pods.");
+    public static final MessageType CONFLICTING_TELEMETRY_WORKLOAD_SELECTORS = new MessageType("IST0159",
+            "ConflictingTelemetryWorkloadSelectors", Level.ERROR, "The Telemetries %v in namespace %q select the same"
+            + " workload pod %q, which can lead to undefined behavior.");
+    public static final MessageType MULTIPLE_TELEMETRIES_WITHOUT_WORKLOAD_SELECTORS = new MessageType("IST0160",
+            "MultipleTelemetriesWithoutWorkloadSelectors", Level.ERROR,
+            "The Telemetries %v in namespace %q have no workload selector, which can lead to undefined behavior.");
     public static final MessageType GATEWAY_PORT_NOT_DEFINED_ON_SERVICE = new MessageType("IST0162",
             "GatewayPortNotDefinedOnService", Level.WARNING, "The gateway is listening on a target port (port %d)"
             + " that is not defined in the Service associated with its workload instances (Pod selector %s). If you"
@@ -92,22 +137,38 @@ public final class Messages {
     public static final MessageType REFERENCED_INTERNAL_GATEWAY = new MessageType("IST0165",
             "ReferencedInternalGateway", Level.WARNING,
             "Gateway reference in VirtualService %s is to an implementation-generated internal Gateway: %s.");
+    public static final MessageType INEFFECTIVE_POLICY = new MessageType("IST0167", "IneffectivePolicy",
+            Level.WARNING, "The policy has no impact: %s.");
+    public static final MessageType DESTINATION_RULE_SUBSET_NOT_SELECT_PODS = new MessageType("IST0173",
+            "DestinationRuleSubsetNotSelectPods", Level.ERROR, "The Subset %s defined in the DestinationRule does not"
+            + " select any pods. Which may lead to 503 UH (NoHealthyUpstream).");
     public static final MessageType UNKNOWN_DESTINATION_RULE_HOST = new MessageType("IST0174",
             "UnknownDestinationRuleHost", Level.WARNING,
             "The host %s defined in the DestinationRule does not match any services in the mesh.");
+    public static final MessageType CONFLICTING_SERVICE_ENTRY_PROTOCOL = new MessageType("IST0177",
+            "ConflictingServiceEntryProtocol", Level.WARNING, "Multiple ServiceEntries (%s) define the same host %q"
+            + " and port %d with conflicting protocols (%s).");
 
-    private static final List<MessageType> ALL = List.of(REFERENCED_RESOURCE_NOT_FOUND, NAMESPACE_NOT_INJECTED,
+    private static final List<MessageType> ALL = List.of(DEPRECATED, REFERENCED_RESOURCE_NOT_FOUND, NAMESPACE_NOT_INJECTED,
             POD_MISSING_PROXY, SCHEMA_VALIDATION_ERROR, MISPLACED_ANNOTATION, UNKNOWN_ANNOTATION,
             CONFLICTING_MESH_GATEWAY_VIRTUAL_SERVICE_HOSTS, CONFLICTING_SIDECAR_WORKLOAD_SELECTORS,
             MULTIPLE_SIDECARS_WITHOUT_WORKLOAD_SELECTORS, VIRTUAL_SERVICE_DESTINATION_PORT_SELECTOR_REQUIRED,
-            DEPLOYMENT_ASSOCIATED_TO_MULTIPLE_SERVICES, PORT_NAME_IS_NOT_UNDER_NAMING_CONVENTION, INVALID_ANNOTATION,
+            DEPLOYMENT_ASSOCIATED_TO_MULTIPLE_SERVICES, PORT_NAME_IS_NOT_UNDER_NAMING_CONVENTION, NAMESPACE_MULTIPLE_INJECTION_LABELS,
+            INVALID_ANNOTATION,
             NO_MATCHING_WORKLOADS_FOUND, NO_SERVER_CERTIFICATE_VERIFICATION_DESTINATION_LEVEL,
             NO_SERVER_CERTIFICATE_VERIFICATION_PORT_LEVEL, VIRTUAL_SERVICE_UNREACHABLE_RULE,
             VIRTUAL_SERVICE_INEFFECTIVE_MATCH, VIRTUAL_SERVICE_HOST_NOT_FOUND_IN_GATEWAY, SCHEMA_WARNING,
             SERVICE_ENTRY_ADDRESSES_REQUIRED, DEPRECATED_ANNOTATION, DEPLOYMENT_CONFLICTING_PORTS,
             GATEWAY_DUPLICATE_CERTIFICATE, INGRESS_ROUTE_RULES_NOT_AFFECTED, INVALID_APPLICATION_UID,
-            CONFLICTING_GATEWAYS, EXTERNAL_NAME_SERVICE_TYPE_INVALID_PORT_NAME, GATEWAY_PORT_NOT_DEFINED_ON_SERVICE,
-            REFERENCED_INTERNAL_GATEWAY, UNKNOWN_DESTINATION_RULE_HOST);
+            CONFLICTING_GATEWAYS, NAMESPACE_INJECTION_ENABLED_BY_DEFAULT, JWT_CLAIM_BASED_ROUTING_WITHOUT_REQUEST_AUTHN,
+            EXTERNAL_NAME_SERVICE_TYPE_INVALID_PORT_NAME, ENVOY_FILTER_USES_RELATIVE_OPERATION,
+            ENVOY_FILTER_USES_REPLACE_OPERATION_INCORRECTLY, ENVOY_FILTER_USES_ADD_OPERATION_INCORRECTLY,
+            ENVOY_FILTER_USES_REMOVE_OPERATION_INCORRECTLY, ENVOY_FILTER_USES_RELATIVE_OPERATION_WITH_PROXY_VERSION,
+            INVALID_TELEMETRY_PROVIDER, PODS_ISTIO_PROXY_IMAGE_MISMATCH_IN_NAMESPACE, CONFLICTING_TELEMETRY_WORKLOAD_SELECTORS,
+            MULTIPLE_TELEMETRIES_WITHOUT_WORKLOAD_SELECTORS, GATEWAY_PORT_NOT_DEFINED_ON_SERVICE,
+            REFERENCED_INTERNAL_GATEWAY, INEFFECTIVE_POLICY, DESTINATION_RULE_SUBSET_NOT_SELECT_PODS,
+            UNKNOWN_DESTINATION_RULE_HOST,
+            CONFLICTING_SERVICE_ENTRY_PROTOCOL);
 
     private Messages() {
     }

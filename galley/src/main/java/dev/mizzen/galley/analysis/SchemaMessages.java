@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  */
 public final class SchemaMessages {
     private static final Pattern INEFFECTIVE_MATCH = Pattern.compile(
-            "virtualService rule (\\S+) match (\\S+) is not used \\(duplicate/overlapping match in rule (\\S+)\\)");
-    private static final Pattern UNREACHABLE_RULE = Pattern.compile("virtualService rule (\\S+) not used \\((.*)\\)");
+            "virtualService rule (.+?) match (.+?) is not used \\(duplicate/overlapping match in rule (.+)\\)");
+    private static final Pattern UNREACHABLE_RULE = Pattern.compile("virtualService rule (.+?) not used \\((.*)\\)");
 
     private SchemaMessages() {
     }

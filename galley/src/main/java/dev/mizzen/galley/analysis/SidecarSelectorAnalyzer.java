@@ -5,9 +5,11 @@ import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.api.networking.Sidecar;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Istio's {@code sidecar.SelectorAnalyzer}: a Sidecar's workload selector selects some workload in its namespace
@@ -45,7 +47,18 @@ final class SidecarSelectorAnalyzer implements Analyzer {
                         Selectors.text(s.workloadSelector().labels())).at("spec.workloadSelector"));
             }
         }
+        Set<Config<Sidecar>> ineffective = new HashSet<>();
         for (Map.Entry<KubeWorkload, List<Config<Sidecar>>> e : workloadToSidecars.entrySet()) {
+            if (Ambient.pod(e.getKey())) {
+                // no sidecar runs there: not a conflict, but the Sidecar does nothing (Istio says so once each)
+                for (Config<Sidecar> c : e.getValue()) {
+                    if (ineffective.add(c)) {
+                        ctx.report(Messages.INEFFECTIVE_POLICY.on(AnalysisContext.origin(c),
+                                "selected workload is in ambient mode, the policy has no impact"));
+                    }
+                }
+                continue;
+            }
             if (e.getValue().size() < 2) {
                 continue;
             }

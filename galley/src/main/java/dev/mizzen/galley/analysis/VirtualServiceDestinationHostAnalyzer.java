@@ -120,19 +120,19 @@ final class VirtualServiceDestinationHostAnalyzer implements Analyzer {
         for (int i = 0; i < vs.tcp().size(); i++) {
             List<RouteDestination> route = vs.tcp().get(i).route();
             for (int j = 0; j < route.size(); j++) {
-                add(out, route.get(j).destination(), "spec.tcp[" + i + "].route[" + j + "].destination", "tcp");
+                add(out, orEmpty(route.get(j).destination()), "spec.tcp[" + i + "].route[" + j + "].destination", "tcp");
             }
         }
         for (int i = 0; i < vs.tls().size(); i++) {
             List<RouteDestination> route = vs.tls().get(i).route();
             for (int j = 0; j < route.size(); j++) {
-                add(out, route.get(j).destination(), "spec.tls[" + i + "].route[" + j + "].destination", "tls");
+                add(out, orEmpty(route.get(j).destination()), "spec.tls[" + i + "].route[" + j + "].destination", "tls");
             }
         }
         for (int i = 0; i < vs.http().size(); i++) {
             List<HttpRouteDestination> route = vs.http().get(i).route();
             for (int j = 0; j < route.size(); j++) {
-                add(out, route.get(j).destination(), "spec.http[" + i + "].route[" + j + "].destination", "http");
+                add(out, orEmpty(route.get(j).destination()), "spec.http[" + i + "].route[" + j + "].destination", "http");
             }
         }
         return out;
@@ -149,6 +149,11 @@ final class VirtualServiceDestinationHostAnalyzer implements Analyzer {
             }
         }
         return out;
+    }
+
+    /** A route entry without a destination names host "" (Istio reports it as not found). */
+    private static Destination orEmpty(Destination d) {
+        return d == null ? new Destination("", null, null) : d;
     }
 
     private static void add(List<Located> out, Destination d, String field, String kind) {

@@ -73,7 +73,8 @@ public final class AnalysisBenchmark {
             services.add(new KubeService(ns, name, Map.of(), Map.of(), Map.of("app", name), "ClusterIP",
                     List.of(new KubeServicePort("http", 8080, "TCP", "8080", ""))));
             pods.add(new KubeWorkload("Pod", ns, name + "-1", Map.of("app", name, "version", "v1"), Map.of(),
-                    Map.of("app", name, "version", "v1"), Map.of(), List.of(name, "istio-proxy"), List.of()));
+                    Map.of("app", name, "version", "v1"), Map.of(), List.of(name, "istio-proxy"), List.of(), "proxyv2",
+                    KubeWorkload.PodNetwork.POD));
             VirtualService vs = new VirtualService(List.of(name), List.of(), List.of(new HttpRoute(null, List.of(),
                     List.of(new HttpRouteDestination(new Destination(name, "v1", null), 90, null),
                             new HttpRouteDestination(new Destination(name, "v2", null), 10, null)),
