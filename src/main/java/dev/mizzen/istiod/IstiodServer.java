@@ -188,8 +188,10 @@ public final class IstiodServer implements AutoCloseable {
         IstioValidator validator = new IstioValidator();
         KubeConfigStore configStore = new KubeConfigStore(informers, validator, meters);
         KubeServiceRegistry registry = new KubeServiceRegistry(informers, settings.mesh().domainSuffix());
+        // the mesh's default access log providers, so that Telemetry resources relying on them are not reported (IST0157)
         LiveAnalysis analysis = new LiveAnalysis(informers, configStore, new MeshOptions(settings.mesh().rootNamespace(),
-                settings.mesh().domainSuffix(), MeshOptions.DnsAllocation.OFF), meters);
+                settings.mesh().domainSuffix(), MeshOptions.DnsAllocation.OFF,
+                settings.mesh().telemetry().defaultAccessLogging(), java.util.Set.of(), ""), meters);
         parts.add(analysis);
         // one JWT key cache per istiod: push contexts read from it, its key changes are change events like any other
         ScheduledExecutorService jwksFetches = Executors.newSingleThreadScheduledExecutor(named("mizzen-jwks"));
