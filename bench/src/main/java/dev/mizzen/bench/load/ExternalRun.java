@@ -24,7 +24,8 @@ import java.util.Optional;
  * JVM's xDS code still interpreted), the second one that has.
  *
  * <p>Heap method: the server's live heap after a collection, once it has taken in the mesh and gone quiet,
- * and again with every proxy converged; the difference per proxy is what it keeps per proxy.
+ * and again with every proxy converged, each read until it settles ({@link ServerProcess#heapAtRest}); the
+ * difference per proxy is what it keeps per proxy.
  */
 public final class ExternalRun {
     /** The server counts as caught up once its CPU stayed low for this long. */
@@ -64,7 +65,7 @@ public final class ExternalRun {
         say("%s caught up %s%n", target.name(), caughtUp < 0 ? "never (timeout)"
                 : String.format(Locale.ROOT, "%.1f s after the writes", LoadRun.seconds(caughtUp)));
 
-        long heapIdle = target.server().heapAfterGc();
+        long heapIdle = target.server().heapAtRest();
         long rssIdle = target.server().rssBytes();
         ChangeTracker tracker = new ChangeTracker();
         ProxyFleet fleet;
@@ -81,7 +82,7 @@ public final class ExternalRun {
             storm = ConnectStorm.run(fleet, server, settings.timeout());
             say("  %,d converged in %.2f s%n", storm.converged(), LoadRun.seconds(storm.nanos()));
             ServerQuiet.await(target.server(), QUIET, settings.timeout());
-            heapConnected = target.server().heapAfterGc();
+            heapConnected = target.server().heapAtRest();
             rssConnected = target.server().rssBytes();
 
             say("endpoint churn: %.1f changes/s for %s%n", settings.churnPerSecond(), settings.churnDuration());

@@ -63,6 +63,36 @@ public final class ServerProcess {
         }
     }
 
+    /** How many readings {@link #heapAtRest} takes at most, and how far apart. */
+    private static final int REST_READINGS = 5;
+    private static final long REST_PAUSE_MILLIS = 2_000;
+    /** Two readings this close (relative) count as the same heap. */
+    private static final double REST_TOLERANCE = 0.02;
+
+    /**
+     * The live heap once the server has settled: readings after a full collection, a few seconds apart, until two
+     * in a row agree within 2 %; the least of them. One reading alone counts whatever work the server still has in
+     * flight as live (on a loaded machine a starved server looks quiet to {@code ServerQuiet} while it still
+     * digests the mesh); -1 where it cannot be read.
+     */
+    public long heapAtRest() throws InterruptedException {
+        long least = heapAfterGc();
+        long previous = least;
+        for (int i = 1; i < REST_READINGS && previous >= 0; i++) {
+            Thread.sleep(REST_PAUSE_MILLIS);
+            long now = heapAfterGc();
+            if (now < 0) {
+                return least;
+            }
+            least = Math.min(least, now);
+            if (Math.abs(now - previous) <= REST_TOLERANCE * previous) {
+                break;
+            }
+            previous = now;
+        }
+        return least;
+    }
+
     public boolean alive() {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }

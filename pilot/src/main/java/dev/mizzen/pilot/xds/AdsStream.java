@@ -35,6 +35,10 @@ import java.util.concurrent.CompletableFuture;
  * pushes arrive from the push executor; all take this object's lock, so state and the response stream see one
  * order. Requests that arrive while admission is in flight wait in a short queue, in order.
  *
+ * <p>Memory: a server keeps thousands of these for as long as their proxies stay connected, so a stream keeps
+ * what it needs after admission only: no credentials, no queue, no node; collections that few streams ever
+ * use (refused secret names, a NACK log throttle) are made on first use.
+ *
  * @param <Q> the request message
  * @param <R> the response message
  */
@@ -46,7 +50,8 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
     private final long id;
     private final ServerCallStreamObserver<R> out;
     protected final StreamContext context;
-    private final Optional<CallerCredentials> credentials;
+    /** what the caller presented; needed to admit it only, then dropped (a client certificate chain weighs KBs) */
+    private Optional<CallerCredentials> credentials;
     private final String peerAddress;
     private java.time.Instant connectedAt;
     protected Proxy proxy;
@@ -54,11 +59,14 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
     private int nackCount;
     private long nonces;
     private boolean closed;
-    private CompletableFuture<Proxy> admission;
-    private final Queue<Q> waiting = new ArrayDeque<>();
-    private final Map<String, Subscription> subscriptions = new HashMap<>();
-    private final LogThrottle nackLog = new LogThrottle(5, Duration.ofSeconds(10));
-    private final Set<String> refusedSecrets = new HashSet<>();
+    /** true once the first request asked for admission */
+    private boolean admitting;
+    /** requests that arrived while admission was in flight; null before it and once it is over */
+    private Queue<Q> waiting;
+    /** by index in {@link TypeUrls#PUSH_ORDER}; null for a type not subscribed */
+    private final Subscription[] subscriptions = new Subscription[TypeUrls.PUSH_ORDER.size()];
+    private LogThrottle nackLog;
+    private Set<String> refusedSecrets;
 
     /**
      * @param peer what the caller presented on the authenticated port (nothing on the plaintext port), its address
@@ -112,7 +120,7 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
                 }
                 if (proxy != null) {
                     handle(decode(request));
-                } else if (admission == null) {
+                } else if (!admitting) {
                     admit(request);
                 } else if (waiting.size() < context.limits().maxQueuedRequests()) {
                     waiting.add(request);
@@ -133,9 +141,12 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
             close(Status.INVALID_ARGUMENT.withDescription("the first request of a stream must carry the node"));
             return;
         }
+        admitting = true;
+        waiting = new ArrayDeque<>(2);
         waiting.add(first);
-        admission = context.admit(id, node.get(), credentials);
-        admission.whenComplete(this::admitted);
+        Optional<CallerCredentials> presented = credentials;
+        credentials = null;
+        context.admit(id, node.get(), presented).whenComplete(this::admitted);
     }
 
     private void admitted(Proxy admitted, Throwable failure) {
@@ -162,6 +173,7 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
                 while (!closed && !waiting.isEmpty()) {
                     handle(decode(waiting.poll()));
                 }
+                waiting = null;
             }
         } catch (RuntimeException e) {
             LOG.error("ADS stream {}: admission failed", id, e);
@@ -184,23 +196,23 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
         }
         // the constant and canonical names: cache keys built from them compare by reference
         String type = TypeUrls.PUSH_ORDER.get(known);
-        Subscription subscription = subscriptions.get(type);
+        Subscription subscription = subscriptions[known];
         boolean first = subscription == null;
         if (first) {
             subscription = new Subscription(type, Subscription.startsAsWildcard(type, request.names().asked()));
-            subscription.held.putAll(request.initialVersions());
-            subscriptions.put(type, subscription);
+            subscription.hold(request.initialVersions());
+            subscriptions[known] = subscription;
         }
         // a first request that carries a nonce answers a response of an earlier stream (istiod restarted, or a
         // client such as Istio's adsc that always sets one): like Istio, treat it as a new subscription
         if (!request.nonce().isEmpty() && !first) {
-            if (request.nonce().equals(subscription.sentNonce)) {
+            if (subscription.sentNonce != 0 && request.nonce().equals(Long.toString(subscription.sentNonce))) {
                 if (request.errorDetail().isPresent()) {
                     rememberRejected(subscription);
                     rejected(type, subscription.sentVersion, request.errorDetail().get());
                     subscription.lastError = ClientText.quote(request.errorDetail().get(), 512);
                 } else {
-                    subscription.held.putAll(subscription.pending);
+                    subscription.hold(subscription.pending);
                     subscription.ackedVersion = subscription.sentVersion;
                     subscription.ackedNonce = subscription.sentNonce;
                     subscription.lastError = null;
@@ -230,9 +242,8 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
         if (!isOpen() || !scope.concerns(proxy)) {
             return false;
         }
-        for (String type : TypeUrls.PUSH_ORDER) {
-            Subscription subscription = subscriptions.get(type);
-            if (subscription != null && scope.concernsType(type) && subscription.concerns(request)) {
+        for (Subscription subscription : subscriptions) {
+            if (subscription != null && scope.concernsType(subscription.type) && subscription.concerns(request)) {
                 Subscription.Send send = subscription.sendFor(request);
                 if (out.isReady()) {
                     answer(subscription, send);
@@ -257,8 +268,7 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
                 if (!isOpen()) {
                     return;
                 }
-                for (String type : TypeUrls.PUSH_ORDER) {
-                    Subscription subscription = subscriptions.get(type);
+                for (Subscription subscription : subscriptions) {
                     if (subscription != null && subscription.deferred != null && out.isReady()) {
                         Subscription.Send send = subscription.deferred;
                         subscription.deferred = null;
@@ -275,14 +285,18 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
         return proxy != null && !closed;
     }
 
-    protected final String nextNonce() {
-        return Long.toString(++nonces);
+    /** The next nonce of this stream: 1, 2, ... (0 stands for none in a {@link Subscription}). */
+    protected final long nextNonce() {
+        return ++nonces;
     }
 
     /** Counts and logs a rejection, the client's text escaped and cut, at most a few lines per proxy. */
     private void rejected(String type, String version, String detail) {
         nackCount++;
         context.metrics().rejected(type);
+        if (nackLog == null) {
+            nackLog = new LogThrottle(5, Duration.ofSeconds(10));
+        }
         nackLog.admit().ifPresent(dropped -> LOG.warn("NACK from {} for {} version {}: {}{}",
                 ClientText.name(proxy.id(), 256), TypeUrls.shortName(type), ClientText.name(version, 64),
                 ClientText.quote(detail), LogThrottle.dropped(dropped)));
@@ -295,8 +309,13 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
     private void checkSecretAccess(Collection<String> names) {
         for (String name : names) {
             Optional<SecretName> secret = SecretName.parse(name, proxy);
-            if (secret.isPresent() && !secret.get().readableBy(proxy) && refusedSecrets.size() < LOGGED_SECRETS
-                    && refusedSecrets.add(name)) {
+            if (secret.isPresent() && !secret.get().readableBy(proxy)) {
+                if (refusedSecrets == null) {
+                    refusedSecrets = new HashSet<>();
+                }
+                if (refusedSecrets.size() >= LOGGED_SECRETS || !refusedSecrets.add(name)) {
+                    continue;
+                }
                 context.metrics().secretRefusals.increment();
                 LOG.warn("{} ({}) may not receive {}: {}", ClientText.name(proxy.id(), 256), proxy.identity(),
                         ClientText.quote(name, 256), proxy.identity().verified().isEmpty()
@@ -321,9 +340,9 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
      * send time and push time (since {@code startNanos}, when the answer began: generation included) in Istio's
      * metrics.
      */
-    protected final void send(Subscription subscription, String nonce, R response, long startNanos) {
+    protected final void send(Subscription subscription, long nonce, R response, long startNanos) {
         subscription.sentNonce = nonce;
-        subscription.lastSent = context.clock().instant();
+        subscription.lastSentMillis = context.clock().millis();
         long before = System.nanoTime();
         out.onNext(response);
         long after = System.nanoTime();
@@ -356,17 +375,27 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
             return Optional.empty();
         }
         Map<String, ConnectionStatus.TypeStatus> types = new HashMap<>();
-        for (Subscription s : subscriptions.values()) {
-            types.put(s.type, new ConnectionStatus.TypeStatus(s.type, orEmpty(s.sentNonce), orEmpty(s.ackedNonce),
-                    orEmpty(s.sentVersion), orEmpty(s.ackedVersion), Optional.ofNullable(s.lastSent),
+        List<Subscription> subscribed = subscribed();
+        for (Subscription s : subscribed) {
+            types.put(s.type, new ConnectionStatus.TypeStatus(s.type, nonce(s.sentNonce), nonce(s.ackedNonce),
+                    orEmpty(s.sentVersion), orEmpty(s.ackedVersion),
+                    s.lastSentMillis == 0 ? Optional.empty() : Optional.of(java.time.Instant.ofEpochMilli(s.lastSentMillis)),
                     Optional.ofNullable(s.lastError), s.wildcard, s.names, s.sent));
         }
         return Optional.of(new ConnectionStatus(proxy.id() + "-" + id, proxy, connectedAt, peerAddress, types, nackCount,
-                References.allFollowed(subscriptions.values())));
+                References.allFollowed(subscribed)));
+    }
+
+    private List<Subscription> subscribed() {
+        return java.util.Arrays.stream(subscriptions).filter(java.util.Objects::nonNull).toList();
     }
 
     private static String orEmpty(String s) {
         return s == null ? "" : s;
+    }
+
+    private static String nonce(long nonce) {
+        return nonce == 0 ? "" : Long.toString(nonce);
     }
 
     @Override
@@ -388,7 +417,7 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
     private void disconnect(String why) {
         synchronized (this) {
             closed = true;
-            waiting.clear();
+            waiting = null;
             if (proxy != null) {
                 LOG.info("{} disconnected ({})", ClientText.name(proxy.id(), 256), why);
             }
@@ -404,7 +433,7 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
     protected final synchronized void close(Status status) {
         if (!closed) {
             closed = true;
-            waiting.clear();
+            waiting = null;
             context.closed(this);
             out.onError(status.asRuntimeException());
         }

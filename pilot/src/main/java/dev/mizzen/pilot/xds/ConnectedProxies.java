@@ -170,13 +170,13 @@ final class ConnectedProxies implements StreamContext {
     @Override
     public void opened(ProxyStream stream) {
         streams.put(stream.id(), stream);
-        versions.opened(stream.id(), stream.proxy());
+        versions.opened(stream.proxy());
     }
 
     @Override
     public void closed(ProxyStream stream) {
         if (streams.remove(stream.id()) != null) {
-            versions.closed(stream.id());
+            versions.closed(stream.proxy());
             hooks.disconnected(stream.proxy(), clock.instant());
         }
     }

@@ -6,7 +6,6 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.grpc.stub.ServerCallStreamObserver;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,7 @@ final class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDiscoveryR
 
     @Override
     protected void rememberRejected(Subscription subscription) {
-        subscription.pending.forEach((name, version) -> subscription.rejected.add(name + "@" + version));
+        subscription.pending.forEach((name, version) -> subscription.reject(name + "@" + version));
     }
 
     /** Sends what the proxy lacks or holds in an old version, and the names it holds that are gone. */
@@ -67,31 +66,32 @@ final class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDiscoveryR
         Set<String> present = new HashSet<>();
         for (XdsResource r : resources) {
             present.add(r.name());
-            if (r.version().equals(subscription.held.get(r.name()))
-                    || subscription.rejected.contains(r.name() + "@" + r.version())) {
+            if (r.version().equals(subscription.heldVersion(r.name()))
+                    || subscription.rejected(r.name() + "@" + r.version())) {
                 continue;
             }
             pending.put(r.name(), r.version());
             response.addResources(Resource.newBuilder().setName(r.name()).setVersion(r.version()).setResource(r.body()));
         }
-        for (String name : new ArrayList<>(subscription.held.keySet())) {
+        for (String name : subscription.heldNames()) {
             if (!present.contains(name)) {
                 response.addRemovedResources(name);
-                subscription.held.remove(name);
+                subscription.release(name);
             }
         }
         if (response.getResourcesCount() == 0 && response.getRemovedResourcesCount() == 0) {
             return;
         }
-        String nonce = nextNonce();
+        long nonce = nextNonce();
         subscription.sentVersion = ResourceList.versionOf(resources);
         subscription.pending = pending;
-        send(subscription, nonce, response.setSystemVersionInfo(subscription.sentVersion).setNonce(nonce).build(), start);
+        send(subscription, nonce, response.setSystemVersionInfo(subscription.sentVersion).setNonce(Long.toString(nonce))
+                .build(), start);
     }
 
     @Override
     protected void answerDebug(String typeUrl, XdsDebug.Answer answer) {
-        DeltaDiscoveryResponse.Builder response = DeltaDiscoveryResponse.newBuilder().setTypeUrl(typeUrl).setNonce(nextNonce());
+        DeltaDiscoveryResponse.Builder response = DeltaDiscoveryResponse.newBuilder().setTypeUrl(typeUrl).setNonce(Long.toString(nextNonce()));
         answer.resources().forEach(r -> response.addResources(Resource.newBuilder().setName(r.name()).setResource(r.body())));
         sendUntracked(response.build());
     }

@@ -1,5 +1,6 @@
 package dev.mizzen.pilot.xds;
 
+import com.github.benmanes.caffeine.cache.Interner;
 import com.google.protobuf.Struct;
 import dev.mizzen.api.logging.ClientText;
 import com.google.protobuf.Value;
@@ -21,6 +22,9 @@ import java.util.TreeMap;
  * SERVICE_ACCOUNT, INSTANCE_IPS, GENERATOR ({@code grpc} for proxyless clients).
  */
 public final class ProxyParser {
+    /** Replicas of a workload carry equal labels: one map for all of them, while any proxy holds it. */
+    private static final Interner<Map<String, String>> LABELS = Interner.newWeakInterner();
+
     private ProxyParser() {
     }
 
@@ -50,13 +54,16 @@ public final class ProxyParser {
         List<String> ips = new ArrayList<>();
         String instanceIps = string(metadata, "INSTANCE_IPS");
         if (!instanceIps.isEmpty()) {
-            Arrays.stream(instanceIps.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(ips::add);
+            Arrays.stream(instanceIps.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(String::intern)
+                    .forEach(ips::add);
         } else if (!parts[1].isEmpty()) {
             ips.add(parts[1]);
         }
-        // canonical strings for what groups proxies: many proxies share them and cache keys compare them
-        return new Proxy(id, type, ips, podName, namespace.intern(), dnsDomain.intern(), labels(metadata),
-                string(metadata, "SERVICE_ACCOUNT"), string(metadata, "GENERATOR").intern(), flat(metadata),
+        // canonical strings for what groups proxies: many proxies share them and cache keys compare them; the
+        // rest too, as a server keeps every connected proxy's for as long as it stays (the JVM's string table
+        // holds them weakly: a value no proxy holds any more goes away)
+        return new Proxy(id, type, ips, podName.intern(), namespace.intern(), dnsDomain.intern(), labels(metadata),
+                string(metadata, "SERVICE_ACCOUNT").intern(), string(metadata, "GENERATOR").intern(), flat(metadata),
                 ProxyIdentity.ANONYMOUS);
     }
 
@@ -76,15 +83,18 @@ public final class ProxyParser {
                 labels.put(k.intern(), v.getStringValue().intern());
             }
         });
-        return labels;
+        return LABELS.intern(Map.copyOf(labels));
     }
 
-    /** The string-valued metadata, for logs and debugging. */
+    /**
+     * The string-valued metadata, for EnvoyFilter matches, logs and debugging; canonical strings, since most values
+     * (ISTIO_VERSION, CLUSTER_ID, MESH_ID, POD_PORTS, ...) repeat across proxies and all keys do.
+     */
     private static Map<String, String> flat(Struct metadata) {
         Map<String, String> out = new TreeMap<>();
         metadata.getFieldsMap().forEach((k, v) -> {
             if (v.hasStringValue()) {
-                out.put(k, v.getStringValue());
+                out.put(k.intern(), v.getStringValue().intern());
             }
         });
         return out;

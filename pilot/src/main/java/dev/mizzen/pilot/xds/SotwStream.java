@@ -49,7 +49,7 @@ final class SotwStream extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
 
     @Override
     protected void rememberRejected(Subscription subscription) {
-        subscription.rejected.add(subscription.sentVersion);
+        subscription.reject(subscription.sentVersion);
     }
 
     @Override
@@ -63,16 +63,16 @@ final class SotwStream extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
         if (send != Subscription.Send.ALWAYS && version.equals(subscription.sentVersion)) {
             return;
         }
-        if (subscription.rejected.contains(version)) {
+        if (subscription.rejected(version)) {
             LOG.debug("{}: not re-sending {} version {}, which it rejected", proxy.id(),
                     TypeUrls.shortName(subscription.type), version);
             return;
         }
-        String nonce = nextNonce();
+        long nonce = nextNonce();
         DiscoveryResponse.Builder response = DiscoveryResponse.newBuilder()
                 .setTypeUrl(subscription.type)
                 .setVersionInfo(version)
-                .setNonce(nonce);
+                .setNonce(Long.toString(nonce));
         List<XdsResource> body = send == Subscription.Send.CHANGED_RESOURCES
                 ? context.current().cache().changes(subscription.sent, resources, SotwStream::changed) : resources;
         (body.isEmpty() ? resources : body).forEach(r -> response.addResources(r.body()));
@@ -83,7 +83,7 @@ final class SotwStream extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
 
     @Override
     protected void answerDebug(String typeUrl, XdsDebug.Answer answer) {
-        DiscoveryResponse.Builder response = DiscoveryResponse.newBuilder().setTypeUrl(typeUrl).setNonce(nextNonce());
+        DiscoveryResponse.Builder response = DiscoveryResponse.newBuilder().setTypeUrl(typeUrl).setNonce(Long.toString(nextNonce()));
         answer.resources().forEach(r -> response.addResources(r.body()));
         answer.controlPlane().ifPresent(response::setControlPlane);
         sendUntracked(response.build());

@@ -25,22 +25,27 @@ final class Subscription {
     /** everything the last response was made from (an endpoint push sends only what changed of it) */
     List<XdsResource> sent = List.of();
     String sentVersion;
-    String sentNonce;
+    /** the nonce of the last response; 0 before the first (nonces of a stream count from 1) */
+    long sentNonce;
     String ackedVersion;
-    /** the nonce of the last response the proxy acknowledged (what Istio's syncz reports) */
-    String ackedNonce;
-    /** when the last response of this type was sent; null before the first */
-    java.time.Instant lastSent;
+    /** the nonce of the last response the proxy acknowledged (what Istio's syncz reports); 0 before the first */
+    long ackedNonce;
+    /** when the last response of this type was sent, in epoch milliseconds; 0 before the first */
+    long lastSentMillis;
     /** the proxy's text of its last NACK, escaped and cut; null once it acknowledged a later response */
     String lastError;
-    /** SotW: rejected response versions; delta: rejected {@code name@version} */
-    final Set<String> rejected = new RecentSet<>(REMEMBERED_REJECTIONS);
     /** what a push held back while the stream was busy must send; null when none is */
     Send deferred;
-    /** delta: name -> version the proxy holds (or said it holds) */
-    final Map<String, String> held = new HashMap<>();
     /** delta: name -> version of the last response, until acknowledged; a newer response replaces it */
     Map<String, String> pending = Map.of();
+    /**
+     * SotW: rejected response versions; delta: rejected {@code name@version}. Null until the first NACK, as the
+     * map below until a delta client holds something: most subscriptions never need either, and a thousand
+     * streams of four subscriptions each would carry 8,000 empty collections.
+     */
+    private Set<String> rejected;
+    /** delta: name -> version the proxy holds (or said it holds); null while it holds nothing */
+    private Map<String, String> held;
 
     /**
      * What an answer holds. ALWAYS answers a request: everything subscribed. IF_CHANGED is a full push:
@@ -91,6 +96,47 @@ final class Subscription {
     /** True when there is something to generate: a wildcard, or at least one name. */
     boolean wantsAnything() {
         return wildcard || !names.isEmpty();
+    }
+
+    /** True when the proxy rejected {@code key} (a version, or delta's {@code name@version}) not long ago. */
+    boolean rejected(String key) {
+        return rejected != null && rejected.contains(key);
+    }
+
+    /** Remembers a rejected version (or delta's {@code name@version}), the most recent ones only. */
+    void reject(String key) {
+        if (rejected == null) {
+            rejected = new RecentSet<>(REMEMBERED_REJECTIONS);
+        }
+        rejected.add(key);
+    }
+
+    /** Delta: the version of {@code name} the proxy holds, or null. */
+    String heldVersion(String name) {
+        return held == null ? null : held.get(name);
+    }
+
+    /** Delta: the names the proxy holds, a copy (the caller may release some while it walks them). */
+    List<String> heldNames() {
+        return held == null ? List.of() : List.copyOf(held.keySet());
+    }
+
+    /** Delta: the proxy now holds these versions (what it said on connecting, or what it acknowledged). */
+    void hold(Map<String, String> versions) {
+        if (versions.isEmpty()) {
+            return;
+        }
+        if (held == null) {
+            held = new HashMap<>(Math.max(16, versions.size() * 4 / 3 + 1));
+        }
+        held.putAll(versions);
+    }
+
+    /** Delta: the proxy no longer holds {@code name} (unsubscribed, or the resource is gone). */
+    void release(String name) {
+        if (held != null) {
+            held.remove(name);
+        }
     }
 
     /** First request of a type: a wildcard when it names {@code *}, or nothing for the types Envoy asks for whole. */

@@ -62,7 +62,7 @@ record XdsRequest(String typeUrl, String nonce, Optional<String> errorDetail, Na
                 if (name.equals("*")) {
                     subscription.wildcard = false;
                 } else if (names.remove(name)) {
-                    subscription.held.remove(name);
+                    subscription.release(name);
                 }
             }
             if (names.size() != subscription.names.size() || changed) {

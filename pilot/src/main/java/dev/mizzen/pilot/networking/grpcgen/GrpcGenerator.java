@@ -18,24 +18,41 @@ import java.util.function.Supplier;
 
 /**
  * The generator for proxyless gRPC clients (node metadata {@code GENERATOR=grpc}). They subscribe by name
- * to every type, so each resource is generated and cached on its own, shared by proxies that see it alike.
+ * to every type, so each resource is generated and cached on its own, shared by proxies that see it alike; and
+ * the whole response once per push for each set of names in one scope, so the clients of a workload share one
+ * list (and its version) instead of each stream keeping a copy of its own for as long as it is connected.
  */
 public final class GrpcGenerator implements XdsGenerator {
+    private static final String ALL = "*";
+
     @Override
     public List<XdsResource> generate(Proxy proxy, PushSnapshot push, String typeUrl, Set<String> names) {
-        List<XdsResource> out = new ArrayList<>();
-        for (String name : new TreeSet<>(names)) {
-            Object scope = switch (typeUrl) {
-                case TypeUrls.CLUSTER -> proxy.namespace();
-                // endpoints depend on the namespace only through the DestinationRules that apply
-                case TypeUrls.ENDPOINT -> push.context().destinationRuleScope(XdsCache.hostOf(name), proxy.namespace());
-                default -> proxy.group();
-            };
-            Supplier<Optional<XdsResource>> make = () -> build(typeUrl, name, proxy, push);
-            (worthCaching(typeUrl, name, proxy, push) ? push.cache().get(new XdsCache.Key(typeUrl, name, scope), make)
-                    : make.get()).ifPresent(out::add);
-        }
-        return out;
+        // what the resources below depend on besides their names, all of them: clusters and endpoints the
+        // proxy's namespace, listeners and routes its group
+        Object responseScope = switch (typeUrl) {
+            case TypeUrls.CLUSTER, TypeUrls.ENDPOINT -> proxy.namespace();
+            default -> proxy.group();
+        };
+        return push.cache().getResponse(new XdsCache.Key(typeUrl, ALL, new XdsCache.Names(names, responseScope)), () -> {
+            List<XdsResource> out = new ArrayList<>();
+            XdsCache.Sharing sharing = XdsCache.Sharing.SHARED;
+            for (String name : new TreeSet<>(names)) {
+                Object scope = switch (typeUrl) {
+                    case TypeUrls.CLUSTER -> proxy.namespace();
+                    // endpoints depend on the namespace only through the DestinationRules that apply
+                    case TypeUrls.ENDPOINT -> push.context().destinationRuleScope(XdsCache.hostOf(name), proxy.namespace());
+                    default -> proxy.group();
+                };
+                Supplier<Optional<XdsResource>> make = () -> build(typeUrl, name, proxy, push);
+                if (worthCaching(typeUrl, name, proxy, push)) {
+                    push.cache().get(new XdsCache.Key(typeUrl, name, scope), make).ifPresent(out::add);
+                } else {
+                    make.get().ifPresent(out::add);
+                    sharing = XdsCache.Sharing.THIS_REQUEST_ONLY;
+                }
+            }
+            return new XdsCache.Response(out, sharing);
+        });
     }
 
     /**

@@ -48,9 +48,9 @@ public final class TelemetryListeners {
     private static FilterChain chain(FilterChain chain, ProxyTelemetry telemetry, ListenerClass c) {
         List<Filter> filters = new ArrayList<>();
         for (Filter f : chain.getFiltersList()) {
-            if (f.getName().equals(HCM) && f.getTypedConfig().is(HttpConnectionManager.class)) {
+            if (f.getName().equals(HCM) && XdsResource.is(f.getTypedConfig(), HttpConnectionManager.class)) {
                 filters.add(hcm(f, telemetry, c));
-            } else if (f.getName().equals(TCP_PROXY) && f.getTypedConfig().is(TcpProxy.class)) {
+            } else if (f.getName().equals(TCP_PROXY) && XdsResource.is(f.getTypedConfig(), TcpProxy.class)) {
                 if (c == ListenerClass.SIDECAR_INBOUND) {
                     filters.add(0, IstioProxyFilters.TCP_MX);
                 }
@@ -90,7 +90,7 @@ public final class TelemetryListeners {
 
     private static <M extends com.google.protobuf.Message> M unpack(Filter f, Class<M> type) {
         try {
-            return f.getTypedConfig().unpack(type);
+            return XdsResource.unpack(f.getTypedConfig(), type);
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("generated " + f.getName() + " does not read back", e);
         }

@@ -91,7 +91,7 @@ public final class WasmListeners {
         List<WasmPluginIndex.Plugin> http = inPhaseOrder(plugins.stream().filter(p -> !p.network()).toList());
         List<Filter> filters = new ArrayList<>();
         for (Filter f : chain.getFiltersList()) {
-            filters.add(f.getTypedConfig().is(HttpConnectionManager.class) ? hcm(f, http) : f);
+            filters.add(XdsResource.is(f.getTypedConfig(), HttpConnectionManager.class) ? hcm(f, http) : f);
         }
         for (WasmPluginIndex.Plugin p : inPhaseOrder(plugins.stream().filter(WasmPluginIndex.Plugin::network).toList())) {
             filters = FilterPhases.insertNetwork(filters, Filter.newBuilder().setName(p.resourceName())
@@ -119,7 +119,7 @@ public final class WasmListeners {
         }
         HttpConnectionManager hcm;
         try {
-            hcm = filter.getTypedConfig().unpack(HttpConnectionManager.class);
+            hcm = XdsResource.unpack(filter.getTypedConfig(), HttpConnectionManager.class);
         } catch (InvalidProtocolBufferException e) {
             return filter;
         }

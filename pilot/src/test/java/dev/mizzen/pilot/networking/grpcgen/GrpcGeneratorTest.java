@@ -177,4 +177,24 @@ class GrpcGeneratorTest {
         assertThat(first.get(0).version()).isEqualTo(second.get(0).version());
         assertThat(first.get(0).body()).isEqualTo(second.get(0).body());
     }
+
+    /**
+     * A server keeps what it last sent each client for as long as the client stays connected: the replicas of a
+     * workload asking for the same names must share one list, and one of another namespace must not.
+     */
+    @Test
+    void replicasAskingForTheSameNamesShareOneResponseWithinAPush() throws Exception {
+        PushSnapshot push = push("destination-rule-all");
+        Proxy replica = Proxies.grpc("productpage-v1-def", "default", Map.of("app", "productpage", "version", "v1"));
+        Subscribed first = subscribe(push, CLIENT, LISTENERS);
+        Subscribed second = subscribe(push, replica, LISTENERS);
+        assertThat(second.listeners()).isSameAs(first.listeners());
+        assertThat(second.routes()).isSameAs(first.routes());
+        assertThat(second.clusters()).isSameAs(first.clusters());
+        assertThat(second.endpoints()).isSameAs(first.endpoints());
+
+        Proxy elsewhere = Proxies.grpc("productpage-v1-abc", "other", Map.of("app", "productpage", "version", "v1"));
+        Set<String> names = first.clusters().stream().map(XdsResource::name).collect(java.util.stream.Collectors.toSet());
+        assertThat(generator.generate(elsewhere, push, TypeUrls.CLUSTER, names)).isNotSameAs(first.clusters());
+    }
 }
