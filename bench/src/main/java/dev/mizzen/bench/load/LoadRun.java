@@ -97,7 +97,7 @@ public final class LoadRun {
         ConfigChange.Result config;
         ProxyFleet fleet;
         try (ClientTransport transport = transport(istiod)) {
-            fleet = ProxyFleet.create(shape, settings.mode(), settings.proxies(), transport, tracker);
+            fleet = ProxyFleet.create(shape, settings.mode(), settings.protocol(), settings.proxies(), transport, tracker);
             say("connect storm: %,d proxies over %,d connections%n", settings.proxies(), transport.connections());
             storm = storm(fleet, istiod);
             heapConnected = ProcessProbe.heapAfterGc();
@@ -120,7 +120,7 @@ public final class LoadRun {
         ConnectStorm.Result warmStorm;
         ProxyFleet warmFleet;
         try (ClientTransport transport = transport(istiod)) {
-            warmFleet = ProxyFleet.create(shape, settings.mode(), settings.proxies(), transport, tracker);
+            warmFleet = ProxyFleet.create(shape, settings.mode(), settings.protocol(), settings.proxies(), transport, tracker);
             say("reconnect storm: the same proxies again, istiod warm%n");
             warmStorm = storm(warmFleet, istiod);
             warmFleet.disconnectAll();

@@ -4,6 +4,7 @@ import dev.mizzen.bench.measure.Percentiles;
 import dev.mizzen.bench.measure.ProcessProbe;
 import dev.mizzen.bench.mesh.SidecarScope;
 import dev.mizzen.bench.proxy.ProxyMode;
+import dev.mizzen.bench.proxy.XdsProtocol;
 import dev.mizzen.pilot.xds.TypeUrls;
 
 import java.time.Duration;
@@ -50,8 +51,9 @@ final class ReportFigures {
                 settings.namespaces(), settings.sidecarScope() == SidecarScope.NAMESPACE
                         ? ", a Sidecar per namespace (egress ./*)" : "")));
         out.add(Figure.info("run.proxies", "proxies", String.format(Locale.ROOT,
-                "%,d %s proxies (%d per workload, %s) over %,d connections", p,
-                settings.mode().name().toLowerCase(Locale.ROOT), settings.replicas(), uses(), settings.connections())));
+                "%,d %s proxies, %s xDS (%d per workload, %s) over %,d connections", p,
+                settings.mode().name().toLowerCase(Locale.ROOT), protocol(settings), settings.replicas(), uses(),
+                settings.connections())));
         out.add(Figure.info("run.machine", "machine", String.format(Locale.ROOT, "%d cores, max heap %,d MiB, Java %s",
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 System.getProperty("java.version"))));
@@ -149,6 +151,11 @@ final class ReportFigures {
         out.add(Figure.atMost("limit.ratio", "full push / bare push", pushMedian < 0 || bareMedian <= 0 ? -1
                 : (double) pushMedian / bareMedian, "x", 1, 2));
         return out;
+    }
+
+    /** The variant of xDS the proxies speak, as the tables say it. */
+    static String protocol(LoadSettings settings) {
+        return settings.protocol() == XdsProtocol.DELTA ? "delta" : "SotW";
     }
 
     /** What each proxy uses: the services it calls, or (sidecars) what its scope lets it see. */
