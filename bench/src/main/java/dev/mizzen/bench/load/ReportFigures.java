@@ -94,6 +94,7 @@ final class ReportFigures {
 
         double perProxyAllIn = (fp.heapConnected() - fp.heapIdle()) / (double) p;
         double perStreamBare = (fp.heapBareStreams() - fp.heapBareIdle()) / (double) p;
+        double perProxyHoldings = fp.heapHoldings() / (double) p;
         out.add(Figure.number("heap.idleMiB", "heap after GC, before proxies (istiod + API server + tool)",
                 fp.heapIdle() / MIB, "MiB", 1));
         out.add(Figure.atMost("heap.connectedMiB", "heap after GC, all proxies connected (same)",
@@ -102,8 +103,12 @@ final class ReportFigures {
                 perProxyAllIn / KIB, "KiB", 1, 100));
         out.add(Figure.number("heap.perStreamBareKiB", "heap per stream: tool's client + bare gRPC server",
                 perStreamBare / KIB, "KiB", 1));
+        if (settings.protocol() == XdsProtocol.DELTA) {
+            out.add(Figure.number("heap.perProxyHoldingsKiB", "heap per proxy: what the tool's delta client holds",
+                    perProxyHoldings / KIB, "KiB", 1));
+        }
         out.add(Figure.number("heap.perProxyIstiodKiB", "heap per proxy: istiod above a bare gRPC server",
-                (perProxyAllIn - perStreamBare) / KIB, "KiB", 1));
+                (perProxyAllIn - perStreamBare - perProxyHoldings) / KIB, "KiB", 1));
         out.add(Figure.number("rss.idleMiB", "RSS before proxies", fp.rssIdle() / MIB, "MiB", 0));
         out.add(Figure.number("rss.connectedMiB", "RSS all proxies connected", fp.rssConnected() / MIB, "MiB", 0));
         out.add(Figure.number("rss.perProxyKiB", "RSS per proxy (istiod + tool's client)",

@@ -159,6 +159,12 @@ public final class DeltaProxy extends SimulatedProxy
         send(request);
     }
 
+    @Override
+    public synchronized void dropHoldings() {
+        holdings.clear();
+        types.values().forEach(state -> state.received = java.util.Set.of());
+    }
+
     private DeltaDiscoveryRequest.Builder request(String type) {
         return DeltaDiscoveryRequest.newBuilder().setTypeUrl(type);
     }

@@ -163,6 +163,11 @@ public final class ProxyFleet implements ProxyEvents {
         return proxies.stream().map(SimulatedProxy::stopCapture).toList();
     }
 
+    /** Drops what every proxy keeps per resource (see {@link SimulatedProxy#dropHoldings}); before disconnecting. */
+    public void dropHoldings() {
+        proxies.forEach(SimulatedProxy::dropHoldings);
+    }
+
     /** Ends every stream (the transport is closed by its owner). */
     public void disconnectAll() {
         proxies.forEach(SimulatedProxy::close);

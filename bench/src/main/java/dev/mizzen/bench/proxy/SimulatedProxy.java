@@ -251,6 +251,14 @@ public abstract class SimulatedProxy {
         events.onStreamError(this, t);
     }
 
+    /**
+     * Drops what the proxy keeps per resource, so the heap it took can be measured; only right before
+     * {@link #close}. State-of-the-world proxies keep shared name sets (see {@link EnvoySidecarPolicy}): nothing
+     * of their own to drop.
+     */
+    public synchronized void dropHoldings() {
+    }
+
     /** Ends the stream from the client side; no event follows. */
     public void close() {
         synchronized (this) {
