@@ -118,6 +118,8 @@ final class ReportFigures {
         Percentiles latency = churn.latency();
         out.add(Figure.number("churn.changes", String.format(Locale.ROOT, "endpoint churn: changes (%.1f/s)",
                 settings.churnPerSecond()), churn.changes(), "", 0));
+        out.add(Figure.number("churn.writtenPerSecond", "endpoint churn: changes written per second (achieved)",
+                churn.written(), "/s", 1));
         out.add(Figure.number("churn.measured", "endpoint churn: changes that reached proxies", churn.measured(), "", 0));
         out.add(Figure.number("churn.affected", "endpoint churn: affected proxies per change (mean)", churn.affected(), "", 1));
         out.add(Figure.number("churn.p50Ms", "endpoint change -> all affected ACKed, p50", LoadRun.millis(latency.p50()), "ms", 0));
