@@ -1,6 +1,8 @@
 package dev.mizzen.bench.bare;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.mizzen.bench.proxy.XdsProtocol;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -24,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * The limit istiod is measured against: a grpc-java server that does nothing but write pre-serialized
  * responses (the bytes istiod sent in a push, captured per proxy) to open streams. It runs with istiod's
  * settings: Netty, a fixed gRPC executor and a fixed fan-out pool of {@code max(4, 2 x cores)} threads.
- * Stream {@code i} says who it is in its first message (node id {@code bare~i}) and gets payload i.
+ * Stream {@code i} says who it is in its first message (node id {@code bare~i}, in a DiscoveryRequest or a
+ * DeltaDiscoveryRequest as the payloads' variant of xDS is) and gets payload i.
  *
  * <p>Threading: streams register from gRPC's executor into a concurrent map; during {@link #push} each
  * stream is written by exactly one fan-out task, and nothing else writes to it.
@@ -33,13 +36,15 @@ public final class BareServer implements AutoCloseable {
     static final String NODE_PREFIX = "bare~";
 
     private final List<List<byte[]>> payloads;
+    private final XdsProtocol protocol;
     private final Map<Integer, ServerCallStreamObserver<byte[]>> streams = new ConcurrentHashMap<>();
     private final ExecutorService grpcExecutor;
     private final ExecutorService pushExecutor;
     private final Server server;
 
-    private BareServer(List<List<byte[]>> payloads) throws IOException {
+    private BareServer(List<List<byte[]>> payloads, XdsProtocol protocol) throws IOException {
         this.payloads = payloads;
+        this.protocol = protocol;
         int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         this.grpcExecutor = Executors.newFixedThreadPool(threads, named("bare-grpc"));
         this.pushExecutor = Executors.newFixedThreadPool(threads, named("bare-push"));
@@ -55,8 +60,8 @@ public final class BareServer implements AutoCloseable {
     }
 
     /** @param payloads by stream index, the messages to write to that stream on each push */
-    public static BareServer start(List<List<byte[]>> payloads) throws IOException {
-        return new BareServer(payloads);
+    public static BareServer start(List<List<byte[]>> payloads, XdsProtocol protocol) throws IOException {
+        return new BareServer(payloads, protocol);
     }
 
     public int port() {
@@ -77,7 +82,8 @@ public final class BareServer implements AutoCloseable {
                     return; // an ACK: the bare server keeps no state about it
                 }
                 try {
-                    String id = DiscoveryRequest.parseFrom(request).getNode().getId();
+                    String id = protocol == XdsProtocol.DELTA ? DeltaDiscoveryRequest.parseFrom(request).getNode().getId()
+                            : DiscoveryRequest.parseFrom(request).getNode().getId();
                     streams.put(Integer.parseInt(id.substring(NODE_PREFIX.length())),
                             (ServerCallStreamObserver<byte[]>) responses);
                     registered = true;

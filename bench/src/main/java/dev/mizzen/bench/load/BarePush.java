@@ -14,7 +14,9 @@ import java.util.List;
 /**
  * The limit: a bare grpc-java server writes, to as many streams over as many connections, exactly the
  * bytes each proxy accepted during istiod's last full push; each round counts from the first write to
- * the last client's ACK. The heap is measured before and after the streams open: that difference is
+ * the last client's ACK. With delta proxies the bytes are the delta responses of that push (what changed, not
+ * everything), written and ACKed as delta messages: "full push vs bare" compares the server's push with
+ * writing the same deltas, so the ratio charges the server for computing what changed. The heap is measured before and after the streams open: that difference is
  * what the load tool's clients plus a bare server's streams cost, without istiod.
  */
 final class BarePush {
@@ -34,11 +36,12 @@ final class BarePush {
 
     static Result run(List<List<byte[]>> payloads, LoadSettings settings, ResourceIndex index)
             throws IOException, InterruptedException {
-        try (BareServer server = BareServer.start(payloads)) {
+        try (BareServer server = BareServer.start(payloads, settings.protocol())) {
             long heapBefore = ProcessProbe.heapAfterGc();
             try (ClientTransport transport = new ClientTransport("127.0.0.1", server.port(), settings.connections(),
                     settings.clientThreads())) {
-                BareFleet fleet = new BareFleet(transport, payloads.stream().map(List::size).toList(), index);
+                BareFleet fleet = new BareFleet(transport, payloads.stream().map(List::size).toList(), index,
+                        settings.protocol());
                 long deadline = System.nanoTime() + settings.timeout().toNanos();
                 while (server.streams() < payloads.size()) {
                     if (System.nanoTime() > deadline) {

@@ -40,9 +40,9 @@ final class ConnectStorm {
         ProcessProbe.Cpu cpu = server.cpu().minus(before);
         long bytes = fleet.ackedBytes() - bytesBefore;
         long nanos = all ? fleet.lastFirstConvergedNanos() - start : -1;
-        Percentiles spread = Percentiles.of(fleet.firstConvergedTimes().stream().map(t -> t - start).toList());
         if (server.status().isEmpty()) {
-            return new Result(nanos, spread, cpu, fleet.firstConverged(), -1, -1, 0, bytes, fleet.heldCounts(0));
+            return new Result(nanos, spread(fleet, start), cpu, fleet.firstConverged(), -1, -1, 0, bytes,
+                    fleet.heldCounts(0));
         }
         List<ConnectionStatus> status = server.status().get();
         int inSync = (int) status.stream().filter(ConnectionStatus::inSync).count();
@@ -53,7 +53,15 @@ final class ConnectStorm {
             inSync = (int) status.stream().filter(ConnectionStatus::inSync).count();
         }
         int nacks = status.stream().mapToInt(ConnectionStatus::nacks).sum();
-        return new Result(nanos, spread, cpu, fleet.firstConverged(), status.size(), inSync, nacks, bytes,
-                fleet.heldCounts(0));
+        return new Result(nanos, spread(fleet, start), cpu, fleet.firstConverged(), status.size(), inSync, nacks,
+                bytes, fleet.heldCounts(0));
+    }
+
+    /**
+     * When the proxies that converged so far did, from the start: taken after istiod's status was read, so that
+     * a storm that outlasts the timeout still shows how long its proxies took (those that converged meanwhile).
+     */
+    private static Percentiles spread(ProxyFleet fleet, long start) {
+        return Percentiles.of(fleet.firstConvergedTimes().stream().map(t -> t - start).toList());
     }
 }

@@ -36,16 +36,18 @@ final class EndpointChurn {
      * @param incomplete changes that some affected proxy had not ACKed when the phase timed out
      * @param affected   affected proxies per change, on average
      * @param cpu        CPU time over the whole phase, the wait for the last changes included
+     * @param written    changes written per second, as achieved: each write waits for the API server, so a
+     *                   slow one writes fewer than asked for
      */
     record Result(int changes, int measured, int incomplete, double affected, Percentiles latency,
-                  ProcessProbe.Cpu cpu) {
+                  ProcessProbe.Cpu cpu, double written) {
     }
 
     static Result run(MeshShape shape, MeshWriter writer, ProxyFleet fleet, ChangeTracker tracker,
                       double perSecond, Duration duration, long seed, Duration timeout, ServerSide server)
             throws InterruptedException {
         if (perSecond <= 0 || duration.isZero()) {
-            return new Result(0, 0, 0, 0, Percentiles.of(List.of()), new ProcessProbe.Cpu(0, 0, 0));
+            return new Result(0, 0, 0, 0, Percentiles.of(List.of()), new ProcessProbe.Cpu(0, 0, 0), 0);
         }
         Random random = new Random(seed);
         long intervalNanos = (long) (1e9 / perSecond);
@@ -69,6 +71,8 @@ final class EndpointChurn {
             changes.add(tracker.register(TypeUrls.ENDPOINT, clusters, Marker.of(change.address()), expected));
             writer.apply(change);
         }
+        // the first write is due at the start: count intervals, not writes
+        double written = count < 2 ? count : (count - 1) / ((System.nanoTime() - start) / 1e9);
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Long> latencies = new ArrayList<>();
         int incomplete = 0;
@@ -89,6 +93,6 @@ final class EndpointChurn {
         }
         return new Result(changes.size(), latencies.size(), incomplete,
                 withProxies == 0 ? 0 : (double) affected / withProxies, Percentiles.of(latencies),
-                server.cpu().minus(before));
+                server.cpu().minus(before), written);
     }
 }

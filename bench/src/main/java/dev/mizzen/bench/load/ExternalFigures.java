@@ -51,8 +51,8 @@ final class ExternalFigures {
                 "%,d services x %,d endpoints, %d namespaces, VS+DR on 1/10%s", settings.services(),
                 settings.endpoints(), settings.namespaces(), settings.sidecarScope() == SidecarScope.NAMESPACE
                         ? ", a Sidecar per namespace (egress ./*)" : "")));
-        out.add(Figure.info("run.proxies", "proxies", String.format(Locale.ROOT, "%,d %s proxies over %,d connections",
-                p, settings.mode().name().toLowerCase(Locale.ROOT), settings.connections())));
+        out.add(Figure.info("run.proxies", "proxies", String.format(Locale.ROOT, "%,d %s proxies, %s xDS, over %,d connections", p, settings.mode().name().toLowerCase(Locale.ROOT),
+                ReportFigures.protocol(settings), settings.connections())));
         out.add(Figure.info("run.loadAverage", "load average (1 min) at start / end", String.format(Locale.ROOT,
                 "%.2f / %.2f", facts.loadAtStart(), facts.loadAtEnd())));
         out.add(Figure.number("setup.objects", "objects written to the API server", facts.objects(), "", 0));

@@ -76,7 +76,7 @@ public final class ExternalRun {
         ConfigChange.Result config;
         try (ClientTransport transport = new ClientTransport(target.xdsHost(), target.xdsPort(),
                 settings.connections(), settings.clientThreads())) {
-            fleet = ProxyFleet.create(shape, settings.mode(), settings.proxies(), transport, tracker);
+            fleet = ProxyFleet.create(shape, settings.mode(), settings.protocol(), settings.proxies(), transport, tracker);
             say("connect storm: %,d proxies over %,d connections to %s%n", settings.proxies(), transport.connections(),
                     target.name());
             storm = ConnectStorm.run(fleet, server, settings.timeout());
@@ -103,7 +103,7 @@ public final class ExternalRun {
         ConnectStorm.Result warmStorm;
         try (ClientTransport transport = new ClientTransport(target.xdsHost(), target.xdsPort(),
                 settings.connections(), settings.clientThreads())) {
-            warmFleet = ProxyFleet.create(shape, settings.mode(), settings.proxies(), transport, tracker);
+            warmFleet = ProxyFleet.create(shape, settings.mode(), settings.protocol(), settings.proxies(), transport, tracker);
             say("reconnect storm: the same proxies again, %s warm%n", target.name());
             warmStorm = ConnectStorm.run(warmFleet, server, settings.timeout());
             say("  %,d converged in %.2f s%n", warmStorm.converged(), LoadRun.seconds(warmStorm.nanos()));

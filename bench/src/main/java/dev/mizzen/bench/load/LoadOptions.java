@@ -2,6 +2,7 @@ package dev.mizzen.bench.load;
 
 import dev.mizzen.bench.mesh.SidecarScope;
 import dev.mizzen.bench.proxy.ProxyMode;
+import dev.mizzen.bench.proxy.XdsProtocol;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -50,6 +51,12 @@ public final class LoadOptions {
     @Option(names = "--mode", defaultValue = "GRPC", description = "Simulated proxies: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     ProxyMode mode;
 
+    @Option(names = "--xds-protocol", defaultValue = "SOTW",
+            description = "The variant of ADS the proxies speak: state of the world (SOTW) or incremental (DELTA, as "
+                    + "Envoy with Istio's agent does by default; SIDECAR mode only, as grpc-java speaks SOTW); "
+                    + "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    XdsProtocol protocol;
+
     @Option(names = "--sidecar-scope", defaultValue = "ALL",
             description = "What each proxy may reach: ALL services (Istio's default) or its NAMESPACE's (a Sidecar "
                     + "resource with egress hosts ./* in every namespace); ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
@@ -67,6 +74,6 @@ public final class LoadOptions {
 
     public LoadSettings settings() {
         return new LoadSettings(services, endpoints, namespaces, proxies, servicesPerProxy, replicas, connections,
-                churnRate, duration, configChanges, bareRounds, mode, sidecarScope, clientThreads, timeout, seed);
+                churnRate, duration, configChanges, bareRounds, mode, sidecarScope, clientThreads, timeout, seed, protocol);
     }
 }

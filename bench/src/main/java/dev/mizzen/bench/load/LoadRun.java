@@ -7,6 +7,7 @@ import dev.mizzen.bench.mesh.MeshWriter;
 import dev.mizzen.bench.proxy.ClientTransport;
 import dev.mizzen.bench.proxy.ProxyFleet;
 import dev.mizzen.bench.proxy.ResourceIndex;
+import dev.mizzen.bench.proxy.XdsProtocol;
 import dev.mizzen.istiod.IstiodServer;
 import dev.mizzen.istiod.IstiodSettings;
 import dev.mizzen.pilot.xds.XdsLimits;
@@ -29,6 +30,8 @@ import java.util.Optional;
  * difference per proxy is istiod's per-proxy state plus the load tool's own clients (an upper bound on
  * istiod's). The bare phase measures the same difference for the tool's clients against a server that
  * keeps nothing per stream but gRPC's own; subtracting it leaves istiod's state above a bare gRPC server.
+ * Delta proxies also keep every resource they hold, which bare clients do not: that heap is measured on
+ * its own (see {@link #holdings}) and subtracted too.
  */
 public final class LoadRun {
     /** istiod counts as started once it pushed nothing for this long (see {@link PushQuiet}). */
@@ -96,8 +99,9 @@ public final class LoadRun {
         EndpointChurn.Result churn;
         ConfigChange.Result config;
         ProxyFleet fleet;
+        long heapHoldings;
         try (ClientTransport transport = transport(istiod)) {
-            fleet = ProxyFleet.create(shape, settings.mode(), settings.proxies(), transport, tracker);
+            fleet = ProxyFleet.create(shape, settings.mode(), settings.protocol(), settings.proxies(), transport, tracker);
             say("connect storm: %,d proxies over %,d connections%n", settings.proxies(), transport.connections());
             storm = storm(fleet, istiod);
             heapConnected = ProcessProbe.heapAfterGc();
@@ -113,6 +117,7 @@ public final class LoadRun {
             config = ConfigChange.run(shape, settings.mode(), writer, fleet, tracker, Optional.of(new PushClock(istiod)),
                     ServerSide.inProcess(istiod), settings.configChanges(), settings.timeout());
             say("  all ACKed after %s%n", config.nanos().stream().map(n -> String.format("%.2f s", seconds(n))).toList());
+            heapHoldings = holdings(fleet);
             fleet.disconnectAll();
         }
         awaitDisconnected(istiod);
@@ -120,7 +125,7 @@ public final class LoadRun {
         ConnectStorm.Result warmStorm;
         ProxyFleet warmFleet;
         try (ClientTransport transport = transport(istiod)) {
-            warmFleet = ProxyFleet.create(shape, settings.mode(), settings.proxies(), transport, tracker);
+            warmFleet = ProxyFleet.create(shape, settings.mode(), settings.protocol(), settings.proxies(), transport, tracker);
             say("reconnect storm: the same proxies again, istiod warm%n");
             warmStorm = storm(warmFleet, istiod);
             warmFleet.disconnectAll();
@@ -139,7 +144,7 @@ public final class LoadRun {
         List<String> problems = new ArrayList<>(fleet.problems());
         problems.addAll(warmFleet.problems());
         Footprint footprint = new Footprint(heapIdle, rssIdle, heapConnected, rssConnected, bare.heapBefore(),
-                bare.heapStreams(), bare.rssStreams());
+                bare.heapStreams(), bare.rssStreams(), heapHoldings);
         var finalFacts = new ReportFigures.Facts(facts.debounce(), facts.objects(), facts.writeSeconds(),
                 facts.startSeconds(), facts.loadAtStart(), ProcessProbe.loadAverage());
         List<Figure> figures = new ReportFigures(settings, finalFacts)
@@ -163,9 +168,29 @@ public final class LoadRun {
                   EndpointChurn.Result churn, ConfigChange.Result config, BarePush.Result bare) {
     }
 
-    /** Heap and RSS snapshots, in bytes (see the class comment for the method). */
+    /**
+     * Heap and RSS snapshots, in bytes (see the class comment for the method).
+     *
+     * @param heapHoldings what the simulated proxies keep per resource (delta proxies only; 0 otherwise)
+     */
     record Footprint(long heapIdle, long rssIdle, long heapConnected, long rssConnected, long heapBareIdle,
-                     long heapBareStreams, long rssBareStreams) {
+                     long heapBareStreams, long rssBareStreams, long heapHoldings) {
+    }
+
+    /**
+     * The heap delta proxies keep per resource they hold (a map entry each): the bare server's clients keep
+     * nothing like it, so it is measured (heap after GC before and after the proxies drop it, with nothing else
+     * going on) and taken out of the server's per-proxy heap. State-of-the-world proxies share their name sets.
+     */
+    private long holdings(ProxyFleet fleet) throws InterruptedException {
+        if (settings.protocol() != XdsProtocol.DELTA) {
+            return 0;
+        }
+        long before = ProcessProbe.heapAfterGc();
+        fleet.dropHoldings();
+        long held = Math.max(0, before - ProcessProbe.heapAfterGc());
+        say("  delta proxies' holdings: %.1f MiB%n", held / (1024.0 * 1024));
+        return held;
     }
 
     private void awaitDisconnected(IstiodServer istiod) throws InterruptedException {

@@ -4,6 +4,7 @@ import dev.mizzen.bench.measure.Percentiles;
 import dev.mizzen.bench.measure.ProcessProbe;
 import dev.mizzen.bench.mesh.SidecarScope;
 import dev.mizzen.bench.proxy.ProxyMode;
+import dev.mizzen.bench.proxy.XdsProtocol;
 import dev.mizzen.pilot.xds.TypeUrls;
 
 import java.time.Duration;
@@ -50,8 +51,9 @@ final class ReportFigures {
                 settings.namespaces(), settings.sidecarScope() == SidecarScope.NAMESPACE
                         ? ", a Sidecar per namespace (egress ./*)" : "")));
         out.add(Figure.info("run.proxies", "proxies", String.format(Locale.ROOT,
-                "%,d %s proxies (%d per workload, %s) over %,d connections", p,
-                settings.mode().name().toLowerCase(Locale.ROOT), settings.replicas(), uses(), settings.connections())));
+                "%,d %s proxies, %s xDS (%d per workload, %s) over %,d connections", p,
+                settings.mode().name().toLowerCase(Locale.ROOT), protocol(settings), settings.replicas(), uses(),
+                settings.connections())));
         out.add(Figure.info("run.machine", "machine", String.format(Locale.ROOT, "%d cores, max heap %,d MiB, Java %s",
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 System.getProperty("java.version"))));
@@ -92,6 +94,7 @@ final class ReportFigures {
 
         double perProxyAllIn = (fp.heapConnected() - fp.heapIdle()) / (double) p;
         double perStreamBare = (fp.heapBareStreams() - fp.heapBareIdle()) / (double) p;
+        double perProxyHoldings = fp.heapHoldings() / (double) p;
         out.add(Figure.number("heap.idleMiB", "heap after GC, before proxies (istiod + API server + tool)",
                 fp.heapIdle() / MIB, "MiB", 1));
         out.add(Figure.atMost("heap.connectedMiB", "heap after GC, all proxies connected (same)",
@@ -100,8 +103,12 @@ final class ReportFigures {
                 perProxyAllIn / KIB, "KiB", 1, 100));
         out.add(Figure.number("heap.perStreamBareKiB", "heap per stream: tool's client + bare gRPC server",
                 perStreamBare / KIB, "KiB", 1));
+        if (settings.protocol() == XdsProtocol.DELTA) {
+            out.add(Figure.number("heap.perProxyHoldingsKiB", "heap per proxy: what the tool's delta client holds",
+                    perProxyHoldings / KIB, "KiB", 1));
+        }
         out.add(Figure.number("heap.perProxyIstiodKiB", "heap per proxy: istiod above a bare gRPC server",
-                (perProxyAllIn - perStreamBare) / KIB, "KiB", 1));
+                (perProxyAllIn - perStreamBare - perProxyHoldings) / KIB, "KiB", 1));
         out.add(Figure.number("rss.idleMiB", "RSS before proxies", fp.rssIdle() / MIB, "MiB", 0));
         out.add(Figure.number("rss.connectedMiB", "RSS all proxies connected", fp.rssConnected() / MIB, "MiB", 0));
         out.add(Figure.number("rss.perProxyKiB", "RSS per proxy (istiod + tool's client)",
@@ -111,6 +118,8 @@ final class ReportFigures {
         Percentiles latency = churn.latency();
         out.add(Figure.number("churn.changes", String.format(Locale.ROOT, "endpoint churn: changes (%.1f/s)",
                 settings.churnPerSecond()), churn.changes(), "", 0));
+        out.add(Figure.number("churn.writtenPerSecond", "endpoint churn: changes written per second (achieved)",
+                churn.written(), "/s", 1));
         out.add(Figure.number("churn.measured", "endpoint churn: changes that reached proxies", churn.measured(), "", 0));
         out.add(Figure.number("churn.affected", "endpoint churn: affected proxies per change (mean)", churn.affected(), "", 1));
         out.add(Figure.number("churn.p50Ms", "endpoint change -> all affected ACKed, p50", LoadRun.millis(latency.p50()), "ms", 0));
@@ -149,6 +158,11 @@ final class ReportFigures {
         out.add(Figure.atMost("limit.ratio", "full push / bare push", pushMedian < 0 || bareMedian <= 0 ? -1
                 : (double) pushMedian / bareMedian, "x", 1, 2));
         return out;
+    }
+
+    /** The variant of xDS the proxies speak, as the tables say it. */
+    static String protocol(LoadSettings settings) {
+        return settings.protocol() == XdsProtocol.DELTA ? "delta" : "SotW";
     }
 
     /** What each proxy uses: the services it calls, or (sidecars) what its scope lets it see. */

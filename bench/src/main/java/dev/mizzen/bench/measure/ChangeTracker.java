@@ -1,9 +1,9 @@
 package dev.mizzen.bench.measure;
 
 import dev.mizzen.bench.proxy.AckListener;
+import dev.mizzen.bench.proxy.AcceptedResponse;
 import dev.mizzen.bench.proxy.ResourceInfo;
 import dev.mizzen.bench.proxy.SimulatedProxy;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 
 import java.util.BitSet;
 import java.util.List;
@@ -36,17 +36,18 @@ public final class ChangeTracker implements AckListener {
     }
 
     @Override
-    public void onAck(SimulatedProxy proxy, DiscoveryResponse response, List<ResourceInfo> resources, long ackNanos) {
+    public void onAck(SimulatedProxy proxy, AcceptedResponse response, long ackNanos) {
         if (active.isEmpty()) {
             return;
         }
         for (PendingChange change : active) {
-            if (!change.typeUrl().equals(response.getTypeUrl()) || !change.awaits(proxy.index())) {
+            if (!change.typeUrl().equals(response.typeUrl()) || !change.awaits(proxy.index())) {
                 continue;
             }
+            List<ResourceInfo> resources = response.resources();
             for (int i = 0; i < resources.size(); i++) {
                 if (change.resourceNames().contains(resources.get(i).name())
-                        && change.marker().foundIn(response.getResources(i).getValue())) {
+                        && change.marker().foundIn(response.bodies().get(i))) {
                     if (change.arrive(proxy.index(), ackNanos)) {
                         active.remove(change);
                     }

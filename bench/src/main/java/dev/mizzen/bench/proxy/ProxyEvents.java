@@ -1,16 +1,12 @@
 package dev.mizzen.bench.proxy;
 
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
-
-import java.util.List;
-
 /**
  * What simulated proxies report to whoever measures them. Called on the proxy's stream thread while it
  * holds its own lock: implementations must be quick and must not call back into the proxy.
  */
 public interface ProxyEvents {
     /** The proxy accepted a response and sent its ACK at {@code ackNanos} (System.nanoTime). */
-    void onAck(SimulatedProxy proxy, DiscoveryResponse response, List<ResourceInfo> resources, long ackNanos);
+    void onAck(SimulatedProxy proxy, AcceptedResponse response, long ackNanos);
 
     /** The proxy holds, for the first time, everything its config refers to, all of it ACKed. */
     void onFirstConverged(SimulatedProxy proxy, long nanos);

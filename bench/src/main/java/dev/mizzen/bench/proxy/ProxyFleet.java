@@ -2,7 +2,6 @@ package dev.mizzen.bench.proxy;
 
 import dev.mizzen.bench.mesh.MeshShape;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +18,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * P simulated proxies of one mode over one {@link ClientTransport}: proxy i belongs to workload
+ * P simulated proxies of one mode and one variant of xDS over one {@link ClientTransport}: proxy i belongs to workload
  * {@code i / replicas} (and, when its kind asks for listeners by name, calls that workload's services). Counts first convergence, NACKs and stream
  * failures, and hands every ACK to an {@link AckListener}.
  *
@@ -49,17 +48,20 @@ public final class ProxyFleet implements ProxyEvents {
         this.firstConvergedAt = new java.util.concurrent.atomic.AtomicLongArray(size);
     }
 
-    public static ProxyFleet create(MeshShape shape, ProxyMode mode, int size, ClientTransport transport,
-                                    AckListener acks) {
+    public static ProxyFleet create(MeshShape shape, ProxyMode mode, XdsProtocol protocol, int size,
+                                    ClientTransport transport, AckListener acks) {
         ProxyFleet fleet = new ProxyFleet(size, transport, acks);
         ResourceIndex index = new ResourceIndex(mode.reader());
         RequestTemplates templates = new RequestTemplates();
+        StringInterner versions = new StringInterner();
         Function<Set<String>, SubscriptionPolicy> policies = mode.policies();
         for (int i = 0; i < size; i++) {
             Set<String> listeners = shape.servicesOf(shape.workloadOf(i)).stream()
                     .map(shape::listenerName).collect(Collectors.toCollection(java.util.TreeSet::new));
-            fleet.proxies.add(new SimulatedProxy(i, mode.node(shape, i), policies.apply(listeners), index,
-                    templates, fleet));
+            SubscriptionPolicy policy = policies.apply(listeners);
+            fleet.proxies.add(protocol == XdsProtocol.DELTA
+                    ? new DeltaProxy(i, mode.node(shape, i), policy, index, versions, fleet)
+                    : new SotwProxy(i, mode.node(shape, i), policy, index, templates, fleet));
         }
         return fleet;
     }
@@ -161,15 +163,20 @@ public final class ProxyFleet implements ProxyEvents {
         return proxies.stream().map(SimulatedProxy::stopCapture).toList();
     }
 
+    /** Drops what every proxy keeps per resource (see {@link SimulatedProxy#dropHoldings}); before disconnecting. */
+    public void dropHoldings() {
+        proxies.forEach(SimulatedProxy::dropHoldings);
+    }
+
     /** Ends every stream (the transport is closed by its owner). */
     public void disconnectAll() {
         proxies.forEach(SimulatedProxy::close);
     }
 
     @Override
-    public void onAck(SimulatedProxy proxy, DiscoveryResponse response, List<ResourceInfo> resources, long ackNanos) {
-        ackedBytes.addAndGet(response.getSerializedSize());
-        acks.onAck(proxy, response, resources, ackNanos);
+    public void onAck(SimulatedProxy proxy, AcceptedResponse response, long ackNanos) {
+        ackedBytes.addAndGet(response.bytes());
+        acks.onAck(proxy, response, ackNanos);
     }
 
     @Override

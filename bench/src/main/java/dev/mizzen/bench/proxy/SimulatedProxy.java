@@ -1,67 +1,72 @@
 package dev.mizzen.bench.proxy;
 
-import com.google.rpc.Status;
-import dev.mizzen.pilot.xds.TypeUrls;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
- * One simulated proxy: an ADS stream (state of the world) that subscribes as its {@link SubscriptionPolicy}
- * says, ACKs every acceptable response with its version and nonce, NACKs what its reader rejects, and
- * always sends its current subscription with either.
+ * One simulated proxy: an ADS stream that subscribes as its {@link SubscriptionPolicy} says, ACKs every
+ * acceptable response and NACKs what its reader rejects. What is common to both variants of xDS lives here
+ * (the subscriptions, convergence, retries, capture, the events); {@link SotwProxy} and {@link DeltaProxy}
+ * speak the wire protocol.
  *
- * <p>Threading: gRPC calls {@link #onNext} on the stream's thread; {@link #start} runs on the caller's.
- * Both take this object's lock, which orders the per-type state and the request stream. Other threads
- * read only {@link #subscriptions()}, an immutable map published through a volatile field.
+ * <p>Threading: gRPC calls a subclass's {@code onNext} on the stream's thread; {@link #start} runs on the
+ * caller's. Both take this object's lock, which orders the per-type state and the request stream. Other
+ * threads read only {@link #subscriptions()}, an immutable map published through a volatile field.
  */
-public final class SimulatedProxy implements ClientResponseObserver<DiscoveryRequest, DiscoveryResponse> {
-    private final int index;
-    private final Node node;
-    private final SubscriptionPolicy policy;
-    private final ResourceIndex resources;
-    private final RequestTemplates templates;
-    private final ProxyEvents events;
-    private final Map<String, TypeState> types = new LinkedHashMap<>();
-    private volatile Map<String, Subscription> published = Map.of();
-    private ClientCallStreamObserver<DiscoveryRequest> requests;
+public abstract class SimulatedProxy {
     private static final int MAX_RETRIES = 20;
     /** Backoff before connecting again after a refusal: this plus up to as much again, at random. */
-    private static final java.time.Duration RETRY_BASE = java.time.Duration.ofMillis(500);
+    private static final Duration RETRY_BASE = Duration.ofMillis(500);
+
+    private final int index;
+    protected final Node node;
+    protected final SubscriptionPolicy policy;
+    private final ResourceIndex resources;
+    protected final ProxyEvents events;
+    protected final Map<String, TypeState> types = new LinkedHashMap<>();
+    private volatile Map<String, Subscription> published = Map.of();
     private AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub;
     private int retries;
-    private boolean nodeSent;
+    protected boolean nodeSent;
     private boolean everConverged;
-    private boolean closed;
+    protected boolean closed;
     private List<byte[]> capture;
 
     /** What the proxy asked for and last accepted of one type. */
-    private static final class TypeState {
+    protected static final class TypeState {
         Subscription wanted;
+        /** state of the world only: the version_info of the last accepted response */
         String version = "";
         String nonce = "";
+        /** the names it holds */
         Set<String> received = Set.of();
         boolean answered;
     }
 
-    public SimulatedProxy(int index, Node node, SubscriptionPolicy policy, ResourceIndex resources,
-                          RequestTemplates templates, ProxyEvents events) {
+    /** The resources of a response as read, or why the proxy rejects it. */
+    protected record Read(List<ResourceInfo> infos, String problem) {
+    }
+
+    protected SimulatedProxy(int index, Node node, SubscriptionPolicy policy, ResourceIndex resources,
+                             ProxyEvents events) {
         this.index = index;
         this.node = node;
         this.policy = policy;
         this.resources = resources;
-        this.templates = templates;
         this.events = events;
     }
 
@@ -80,11 +85,28 @@ public final class SimulatedProxy implements ClientResponseObserver<DiscoveryReq
     }
 
     private void open() {
-        stub.streamAggregatedResources(this);
+        openStream(stub);
         synchronized (this) {
             policy.initial().forEach(this::subscribe);
             publish();
         }
+    }
+
+    /** Opens this variant's ADS stream on {@code stub}, with this proxy as its observer. */
+    protected abstract void openStream(AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub);
+
+    /**
+     * Tells the server that the subscription of {@code type} is now {@code state.wanted}; {@code previous} is
+     * what it was, null on the stream's first request of the type. Called with the lock held.
+     */
+    protected abstract void sendSubscription(String type, TypeState state, Subscription previous);
+
+    /** Cancels the stream from the client side. */
+    protected abstract void cancel(String reason);
+
+    /** Forgets the stream's state before connecting again; what the proxy holds may stay (delta keeps it). */
+    protected void forgetStream() {
+        types.clear();
     }
 
     /**
@@ -98,115 +120,65 @@ public final class SimulatedProxy implements ClientResponseObserver<DiscoveryReq
             return false;
         }
         retries++;
-        types.clear();
+        forgetStream();
         published = Map.of();
         nodeSent = false;
-        long backoff = RETRY_BASE.toMillis() + java.util.concurrent.ThreadLocalRandom.current()
-                .nextLong(RETRY_BASE.toMillis());
-        java.util.concurrent.CompletableFuture.delayedExecutor(backoff, java.util.concurrent.TimeUnit.MILLISECONDS)
-                .execute(() -> {
-                    synchronized (this) {
-                        if (closed) {
-                            return;
-                        }
-                    }
-                    open();
-                });
+        long backoff = RETRY_BASE.toMillis() + ThreadLocalRandom.current().nextLong(RETRY_BASE.toMillis());
+        CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS).execute(() -> {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+            }
+            open();
+        });
         return true;
     }
 
-    @Override
-    public void beforeStart(ClientCallStreamObserver<DiscoveryRequest> stream) {
-        this.requests = stream;
-    }
-
-    @Override
-    public void onNext(DiscoveryResponse response) {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            String type = response.getTypeUrl();
-            TypeState state = types.get(type);
-            List<ResourceInfo> infos = new ArrayList<>(response.getResourcesCount());
-            String problem = state == null ? "a response for " + type + ", which it did not ask for" : "";
-            for (int i = 0; i < response.getResourcesCount() && problem.isEmpty(); i++) {
-                ResourceInfo info = resources.read(type, response.getResources(i).getValue());
-                infos.add(info);
-                problem = info.problem();
-            }
-            if (!problem.isEmpty()) {
-                if (state != null) {
-                    send(type, state, response.getNonce(), problem);
-                }
-                events.onNack(this, type, problem);
-                return;
-            }
-            state.version = response.getVersionInfo();
-            state.nonce = response.getNonce();
-            state.received = held(type, state, infos);
-            state.answered = true;
-            send(type, state, state.nonce, "");
-            long ackNanos = System.nanoTime();
-            policy.next(type, infos).forEach(this::subscribe);
-            publish();
-            if (capture != null) {
-                capture.add(response.toByteArray());
-            }
-            events.onAck(this, response, infos, ackNanos);
-            if (!everConverged && converged()) {
-                everConverged = true;
-                events.onFirstConverged(this, ackNanos);
-            }
+    /** Reads every resource of a response (its body by index), stopping at the first the proxy rejects. */
+    protected final Read read(String type, TypeState state, int count, IntFunction<ByteString> body) {
+        if (state == null) {
+            return new Read(List.of(), "a response for " + type + ", which it did not ask for");
         }
+        List<ResourceInfo> infos = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ResourceInfo info = resources.read(type, body.apply(i));
+            if (!info.problem().isEmpty()) {
+                return new Read(infos, info.problem());
+            }
+            infos.add(info);
+        }
+        return new Read(infos, "");
     }
 
     /**
-     * What it holds of a type after accepting a response. A state-of-the-world response of LDS or CDS is
-     * all it holds of that type; one of RDS or EDS updates the resources it names and keeps the others it
-     * still subscribes to (xDS: those types are not state of the world even in this variant; Envoy and
-     * grpc-java alike). Names it no longer subscribes to linger until a response brings a new name.
+     * What follows the ACK of an accepted response (sent just before): subscriptions that follow from what the
+     * proxy now holds of the type ({@code holds}), the capture, the events, first convergence. Called with the
+     * lock held.
      */
-    private Set<String> held(String type, TypeState state, List<ResourceInfo> infos) {
-        Set<String> names = new HashSet<>(infos.size() * 2);
-        infos.forEach(info -> names.add(info.name()));
-        if (type.equals(TypeUrls.LISTENER) || type.equals(TypeUrls.CLUSTER)) {
-            return policy.held(type, names);
+    protected final void acked(String type, List<ResourceInfo> holds, AcceptedResponse accepted, MessageLite response) {
+        long ackNanos = System.nanoTime();
+        policy.next(type, holds).forEach(this::subscribe);
+        publish();
+        if (capture != null) {
+            capture.add(response.toByteArray());
         }
-        if (state.received.containsAll(names)) {
-            return state.received;
+        events.onAck(this, accepted, ackNanos);
+        if (!everConverged && converged()) {
+            everConverged = true;
+            events.onFirstConverged(this, ackNanos);
         }
-        for (String name : state.received) {
-            if (state.wanted.wildcard() || state.wanted.names().contains(name)) {
-                names.add(name);
-            }
-        }
-        return policy.held(type, names);
     }
 
-    /** Changes the subscription of a type; sends a request when it differs from the current one. */
+    /** Changes the subscription of a type; tells the server when it differs from the current one. */
     private void subscribe(String type, Subscription wanted) {
         TypeState state = types.computeIfAbsent(type, t -> new TypeState());
         if (wanted.equals(state.wanted)) {
             return;
         }
+        Subscription previous = state.wanted;
         state.wanted = wanted;
-        send(type, state, state.nonce, "");
-    }
-
-    private void send(String type, TypeState state, String nonce, String error) {
-        DiscoveryRequest.Builder request = templates.builder(state.wanted)
-                .setTypeUrl(type)
-                .setVersionInfo(state.version)
-                .setResponseNonce(nonce);
-        if (!nodeSent) {
-            request.setNode(node);
-            nodeSent = true;
-        }
-        if (!error.isEmpty()) {
-            request.setErrorDetail(Status.newBuilder().setCode(3).setMessage(error));
-        }
-        requests.onNext(request.build());
+        sendSubscription(type, state, previous);
     }
 
     private void publish() {
@@ -226,7 +198,7 @@ public final class SimulatedProxy implements ClientResponseObserver<DiscoveryReq
         return true;
     }
 
-    /** True when the resources it last accepted of {@code typeUrl} include any of {@code names}. */
+    /** True when the resources it holds of {@code typeUrl} include any of {@code names}. */
     public synchronized boolean holdsAny(String typeUrl, Set<String> names) {
         TypeState state = types.get(typeUrl);
         if (state == null) {
@@ -240,7 +212,7 @@ public final class SimulatedProxy implements ClientResponseObserver<DiscoveryReq
         return false;
     }
 
-    /** How many resources of each type it holds (those it last accepted), by type URL. */
+    /** How many resources of each type it holds, by type URL. */
     public synchronized Map<String, Integer> heldCounts() {
         Map<String, Integer> out = new LinkedHashMap<>();
         types.forEach((type, state) -> out.put(type, state.received.size()));
@@ -264,8 +236,8 @@ public final class SimulatedProxy implements ClientResponseObserver<DiscoveryReq
         return out;
     }
 
-    @Override
-    public void onError(Throwable t) {
+    /** The stream failed: connect again if the server refused it, else report the failure. */
+    protected final void failed(Throwable t) {
         synchronized (this) {
             if (closed) {
                 return;
@@ -279,9 +251,12 @@ public final class SimulatedProxy implements ClientResponseObserver<DiscoveryReq
         events.onStreamError(this, t);
     }
 
-    @Override
-    public void onCompleted() {
-        onError(new IllegalStateException("istiod closed the stream"));
+    /**
+     * Drops what the proxy keeps per resource, so the heap it took can be measured; only right before
+     * {@link #close}. State-of-the-world proxies keep shared name sets (see {@link EnvoySidecarPolicy}): nothing
+     * of their own to drop.
+     */
+    public synchronized void dropHoldings() {
     }
 
     /** Ends the stream from the client side; no event follows. */
@@ -292,6 +267,6 @@ public final class SimulatedProxy implements ClientResponseObserver<DiscoveryReq
             }
             closed = true;
         }
-        requests.cancel("load run over", null);
+        cancel("load run over");
     }
 }
