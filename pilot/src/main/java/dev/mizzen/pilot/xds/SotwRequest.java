@@ -1,0 +1,144 @@
+package dev.mizzen.pilot.xds;
+
+import com.google.common.hash.HashCode;
+import com.google.common.hash.Hashing;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.WireFormat;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.AbstractList;
+import java.util.List;
+import java.util.RandomAccess;
+
+/**
+ * A state-of-the-world request as it arrived: every field but the resource names parsed, and the names kept as
+ * their bytes with a fingerprint of them. A SotW client repeats all its names in every request, ACKs included
+ * (131 endpoint sets per sidecar that sees 100 services, 1,300 at 1,000), so decoding them into strings on every
+ * ACK was most of what an ACK cost; now an ACK whose names have the fingerprint of the last request of its type
+ * is recognised without decoding them ({@link XdsRequest.AllNames}).
+ *
+ * <p>The fingerprint is a 128-bit hash of the bytes (not a cryptographic one): a client that forged a collision
+ * would only make its own stream ignore its own change of names. Immutable; the names are decoded at most once.
+ *
+ * @param rest      the request without its resource names
+ * @param nameCount how many resource names it carries
+ * @param names     their bytes as they arrived (the repeated field, tags included)
+ */
+record SotwRequest(DiscoveryRequest rest, int nameCount, ByteString names) {
+    private static final int RESOURCE_NAMES = DiscoveryRequest.RESOURCE_NAMES_FIELD_NUMBER;
+
+    /** What identifies the names: equal bytes, equal names in the same order. */
+    HashCode fingerprint() {
+        return Hashing.murmur3_128().hashBytes(names.asReadOnlyByteBuffer());
+    }
+
+    /** The names, decoded when first read. */
+    List<String> nameList() {
+        return new Names(this);
+    }
+
+    /** The whole request, names included (tests and logs). */
+    DiscoveryRequest toRequest() {
+        return rest.toBuilder().addAllResourceNames(nameList()).build();
+    }
+
+    /** Reads a request from its bytes: the names' fields are set apart, the others parsed. */
+    static SotwRequest parse(byte[] bytes) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        ByteString.Output others = ByteString.newOutput(64);
+        ByteString.Output names = null;
+        int namesStart = -1;
+        int namesEnd = -1;
+        int count = 0;
+        int restStart = 0;
+        while (true) {
+            int start = in.getTotalBytesRead();
+            int tag = in.readTag();
+            if (tag == 0) {
+                break;
+            }
+            boolean isName = WireFormat.getTagFieldNumber(tag) == RESOURCE_NAMES
+                    && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
+            in.skipField(tag);
+            int end = in.getTotalBytesRead();
+            if (!isName) {
+                continue;
+            }
+            count++;
+            others.write(bytes, restStart, start - restStart);
+            restStart = end;
+            if (namesEnd == start || namesStart < 0) {
+                // names come one after the other, as every serializer writes a repeated field: one slice
+                namesStart = namesStart < 0 ? start : namesStart;
+                namesEnd = end;
+            } else {
+                if (names == null) {
+                    names = ByteString.newOutput(bytes.length);
+                    names.write(bytes, namesStart, namesEnd - namesStart);
+                }
+                names.write(bytes, start, end - start);
+            }
+        }
+        others.write(bytes, restStart, bytes.length - restStart);
+        ByteString nameBytes = names != null ? names.toByteString()
+                : namesStart < 0 ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(bytes, namesStart, namesEnd - namesStart);
+        return new SotwRequest(DiscoveryRequest.parseFrom(others.toByteString()), count, nameBytes);
+    }
+
+    /** The names, decoded from their bytes on first access. */
+    private static final class Names extends AbstractList<String> implements RandomAccess {
+        private final SotwRequest request;
+        private List<String> decoded;
+
+        Names(SotwRequest request) {
+            this.request = request;
+        }
+
+        private List<String> decoded() {
+            if (decoded == null) {
+                try {
+                    decoded = List.copyOf(DiscoveryRequest.parseFrom(request.names).getResourceNamesList());
+                } catch (InvalidProtocolBufferException e) {
+                    throw new IllegalStateException("names that parsed once do not parse again", e);
+                }
+            }
+            return decoded;
+        }
+
+        @Override
+        public String get(int index) {
+            return decoded().get(index);
+        }
+
+        @Override
+        public int size() {
+            return request.nameCount;
+        }
+    }
+
+    /** gRPC's marshaller of this request; the response side is protobuf's own. */
+    static final class Marshaller implements MethodDescriptor.Marshaller<SotwRequest> {
+        @Override
+        public InputStream stream(SotwRequest value) {
+            return new ByteArrayInputStream(value.toRequest().toByteArray());
+        }
+
+        @Override
+        public SotwRequest parse(InputStream stream) {
+            try {
+                // gRPC has already bounded the message by the server's maximum inbound size
+                return SotwRequest.parse(stream.readAllBytes());
+            } catch (IOException e) {
+                throw Status.INTERNAL.withDescription("invalid DiscoveryRequest").withCause(e).asRuntimeException();
+            }
+        }
+    }
+}
