@@ -8,6 +8,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.WireFormat;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 
@@ -28,17 +29,13 @@ import java.util.RandomAccess;
  * <p>The fingerprint is a 128-bit hash of the bytes (not a cryptographic one): a client that forged a collision
  * would only make its own stream ignore its own change of names. Immutable; the names are decoded at most once.
  *
- * @param rest      the request without its resource names
- * @param nameCount how many resource names it carries
- * @param names     their bytes as they arrived (the repeated field, tags included)
+ * @param rest        the request without its resource names
+ * @param nameCount   how many resource names it carries
+ * @param names       their bytes as they arrived (the repeated field, tags included)
+ * @param fingerprint what identifies the names: equal bytes, equal names in the same order
  */
-record SotwRequest(DiscoveryRequest rest, int nameCount, ByteString names) {
+record SotwRequest(DiscoveryRequest rest, int nameCount, ByteString names, HashCode fingerprint) {
     private static final int RESOURCE_NAMES = DiscoveryRequest.RESOURCE_NAMES_FIELD_NUMBER;
-
-    /** What identifies the names: equal bytes, equal names in the same order. */
-    HashCode fingerprint() {
-        return Hashing.murmur3_128().hashBytes(names.asReadOnlyByteBuffer());
-    }
 
     /** The names, decoded when first read. */
     List<String> nameList() {
@@ -50,47 +47,69 @@ record SotwRequest(DiscoveryRequest rest, int nameCount, ByteString names) {
         return rest.toBuilder().addAllResourceNames(nameList()).build();
     }
 
-    /** Reads a request from its bytes: the names' fields are set apart, the others parsed. */
-    static SotwRequest parse(byte[] bytes) throws IOException {
-        CodedInputStream in = CodedInputStream.newInstance(bytes);
-        ByteString.Output others = ByteString.newOutput(64);
-        ByteString.Output names = null;
+    /**
+     * Reads a request from its bytes: the names' fields are set apart, the others parsed. Every serializer writes
+     * a repeated field's entries one after the other, so the names are one slice of the bytes, and the rest is
+     * parsed from the slices before and after it, without copying (parsing two parts of a message one after the
+     * other merges them, as parsing them joined would); names spread among other fields are copied together.
+     */
+    static SotwRequest parse(byte[] bytes, int length) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(bytes, 0, length);
         int namesStart = -1;
         int namesEnd = -1;
+        boolean spread = false;
         int count = 0;
-        int restStart = 0;
         while (true) {
             int start = in.getTotalBytesRead();
             int tag = in.readTag();
             if (tag == 0) {
                 break;
             }
-            boolean isName = WireFormat.getTagFieldNumber(tag) == RESOURCE_NAMES
-                    && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
             in.skipField(tag);
-            int end = in.getTotalBytesRead();
-            if (!isName) {
+            if (WireFormat.getTagFieldNumber(tag) != RESOURCE_NAMES
+                    || WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
                 continue;
             }
             count++;
-            others.write(bytes, restStart, start - restStart);
-            restStart = end;
-            if (namesEnd == start || namesStart < 0) {
-                // names come one after the other, as every serializer writes a repeated field: one slice
-                namesStart = namesStart < 0 ? start : namesStart;
-                namesEnd = end;
-            } else {
-                if (names == null) {
-                    names = ByteString.newOutput(bytes.length);
-                    names.write(bytes, namesStart, namesEnd - namesStart);
-                }
-                names.write(bytes, start, end - start);
-            }
+            spread |= namesStart >= 0 && namesEnd != start;
+            namesStart = namesStart < 0 ? start : namesStart;
+            namesEnd = in.getTotalBytesRead();
         }
-        others.write(bytes, restStart, bytes.length - restStart);
-        ByteString nameBytes = names != null ? names.toByteString()
-                : namesStart < 0 ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(bytes, namesStart, namesEnd - namesStart);
-        return new SotwRequest(DiscoveryRequest.parseFrom(others.toByteString()), count, nameBytes);
+        if (spread) {
+            return parseSpread(bytes, length, count);
+        }
+        if (namesStart < 0) {
+            return new SotwRequest(DiscoveryRequest.parseFrom(CodedInputStream.newInstance(bytes, 0, length)), 0,
+                    ByteString.EMPTY, NO_NAMES);
+        }
+        DiscoveryRequest.Builder rest = DiscoveryRequest.newBuilder()
+                .mergeFrom(bytes, 0, namesStart)
+                .mergeFrom(bytes, namesEnd, length - namesEnd);
+        return new SotwRequest(rest.build(), count, UnsafeByteOperations.unsafeWrap(bytes, namesStart, namesEnd - namesStart),
+                Hashing.murmur3_128().hashBytes(bytes, namesStart, namesEnd - namesStart));
+    }
+
+    private static final HashCode NO_NAMES = Hashing.murmur3_128().hashBytes(new byte[0]);
+
+    /** Names among other fields: each part copied to its own side. */
+    private static SotwRequest parseSpread(byte[] bytes, int length, int count) throws IOException {
+        ByteString.Output names = ByteString.newOutput(length);
+        ByteString.Output others = ByteString.newOutput(length);
+        CodedInputStream in = CodedInputStream.newInstance(bytes, 0, length);
+        while (true) {
+            int start = in.getTotalBytesRead();
+            int tag = in.readTag();
+            if (tag == 0) {
+                break;
+            }
+            in.skipField(tag);
+            boolean isName = WireFormat.getTagFieldNumber(tag) == RESOURCE_NAMES
+                    && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
+            (isName ? names : others).write(bytes, start, in.getTotalBytesRead() - start);
+        }
+        ByteString nameBytes = names.toByteString();
+        return new SotwRequest(DiscoveryRequest.parseFrom(others.toByteString()), count, nameBytes,
+                Hashing.murmur3_128().hashBytes(nameBytes.toByteArray()));
     }
 
     /** The names, decoded from their bytes on first access. */
@@ -134,8 +153,13 @@ record SotwRequest(DiscoveryRequest rest, int nameCount, ByteString names) {
         @Override
         public SotwRequest parse(InputStream stream) {
             try {
-                // gRPC has already bounded the message by the server's maximum inbound size
-                return SotwRequest.parse(stream.readAllBytes());
+                // gRPC has already bounded the message by the server's maximum inbound size, and knows it
+                if (stream instanceof KnownLength) {
+                    byte[] bytes = new byte[stream.available()];
+                    return SotwRequest.parse(bytes, stream.readNBytes(bytes, 0, bytes.length));
+                }
+                byte[] bytes = stream.readAllBytes();
+                return SotwRequest.parse(bytes, bytes.length);
             } catch (IOException e) {
                 throw Status.INTERNAL.withDescription("invalid DiscoveryRequest").withCause(e).asRuntimeException();
             }

@@ -57,7 +57,7 @@ class SotwRequestTest {
         out.writeString(DiscoveryRequest.TYPE_URL_FIELD_NUMBER, TypeUrls.ENDPOINT);
         out.writeString(DiscoveryRequest.RESOURCE_NAMES_FIELD_NUMBER, "b");
         out.flush();
-        SotwRequest read = SotwRequest.parse(bytes.toByteArray());
+        SotwRequest read = SotwRequest.parse(bytes.toByteArray(), bytes.size());
         assertThat(read.rest().getTypeUrl()).isEqualTo(TypeUrls.ENDPOINT);
         assertThat(read.nameList()).containsExactly("a", "b");
         assertThat(read.fingerprint()).isEqualTo(read(DiscoveryRequest.newBuilder().addResourceNames("a")
