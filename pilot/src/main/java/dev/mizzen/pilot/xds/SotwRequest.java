@@ -27,7 +27,9 @@ import java.util.RandomAccess;
  * is recognised without decoding them ({@link XdsRequest.AllNames}).
  *
  * <p>The fingerprint is a 128-bit hash of the bytes (not a cryptographic one): a client that forged a collision
- * would only make its own stream ignore its own change of names. Immutable; the names are decoded at most once.
+ * would only make its own stream ignore its own change of names. Names are checked when decoded: a stream's first
+ * request of a type and any request whose names changed are decoded, so names never checked are never used.
+ * Immutable; the names are decoded at most once.
  *
  * @param rest        the request without its resource names
  * @param nameCount   how many resource names it carries
@@ -126,7 +128,8 @@ record SotwRequest(DiscoveryRequest rest, int nameCount, ByteString names, HashC
                 try {
                     decoded = List.copyOf(DiscoveryRequest.parseFrom(request.names).getResourceNamesList());
                 } catch (InvalidProtocolBufferException e) {
-                    throw new IllegalStateException("names that parsed once do not parse again", e);
+                    // set apart unread, they are checked (UTF-8) here, where the generated parser checked them
+                    throw Status.INVALID_ARGUMENT.withDescription("resource names are not valid UTF-8").asRuntimeException();
                 }
             }
             return decoded;

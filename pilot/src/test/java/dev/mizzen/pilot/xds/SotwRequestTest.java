@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A SotW request read with its names set apart: the same request, and equal names recognised by their bytes. */
 class SotwRequestTest {
@@ -46,6 +47,20 @@ class SotwRequestTest {
         SotwRequest fewer = read(ACK.toBuilder().clearResourceNames().addResourceNames(ACK.getResourceNames(0)).build());
         assertThat(fewer.fingerprint()).isNotEqualTo(first.fingerprint());
         assertThat(read(DiscoveryRequest.getDefaultInstance()).nameList()).isEmpty();
+    }
+
+    @Test
+    void namesThatAreNotUtf8AreRefusedWhenRead() throws Exception {
+        // protobuf's builders refuse such strings: written by hand, as a hostile client would
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        out.writeBytes(DiscoveryRequest.RESOURCE_NAMES_FIELD_NUMBER,
+                com.google.protobuf.ByteString.copyFrom(new byte[]{(byte) 0xff, (byte) 0xfe}));
+        out.flush();
+        SotwRequest read = SotwRequest.parse(bytes.toByteArray(), bytes.size());
+        assertThat(read.nameCount()).isEqualTo(1);
+        assertThatThrownBy(() -> read.nameList().get(0)).isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT));
     }
 
     @Test
