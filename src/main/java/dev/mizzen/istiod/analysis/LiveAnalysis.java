@@ -69,6 +69,9 @@ public final class LiveAnalysis implements AutoCloseable {
         /** The messages of one analysis of {@code snapshot} (and the registry at that moment). */
         void analyzed(ConfigSnapshot snapshot, List<DiagMessage> messages);
     }
+    private final Converted<Service, KubeService> convertedServices = new Converted<>();
+    private final Converted<Pod, KubeWorkload> convertedPods = new Converted<>();
+    private final Converted<Namespace, KubeNamespace> convertedNamespaces = new Converted<>();
 
     /** Registers its informers: call before the informers start. */
     public LiveAnalysis(KubeInformers informers, ConfigStore configs, MeshOptions mesh, MeterRegistry meters) {
@@ -130,19 +133,44 @@ public final class LiveAnalysis implements AutoCloseable {
     }
 
     private List<DiagMessage> analyze(ConfigSnapshot snapshot) {
-        List<KubeService> svc = convert(services.getStore().list(), m -> KubeObjects.service(m, ""));
-        List<KubeWorkload> wl = convert(pods.getStore().list(), m -> KubeObjects.workload(m, ""));
-        List<KubeNamespace> ns = convert(namespaces.getStore().list(), KubeObjects::namespace);
+        List<KubeService> svc = convertedServices.of(services.getStore().list(), o -> convert(o, m -> KubeObjects.service(m, "")));
+        List<KubeWorkload> wl = convertedPods.of(pods.getStore().list(), o -> convert(o, m -> KubeObjects.workload(m, "")));
+        List<KubeNamespace> ns = convertedNamespaces.of(namespaces.getStore().list(), o -> convert(o, KubeObjects::namespace));
         return Analyzers.analyze(new AnalysisInput(snapshot, svc, wl, ns, mesh, List.of()));
     }
 
     @SuppressWarnings("unchecked")
-    private <T extends HasMetadata, R> List<R> convert(List<T> objects, Function<Map<String, Object>, R> to) {
-        List<R> out = new java.util.ArrayList<>(objects.size());
-        for (T o : objects) {
-            out.add(to.apply((Map<String, Object>) serialization.convertValue(o, Map.class)));
+    private <R> R convert(HasMetadata object, Function<Map<String, Object>, R> to) {
+        return to.apply((Map<String, Object>) serialization.convertValue(object, Map.class));
+    }
+
+    /**
+     * The converted form of the informers' objects by namespace, name and resourceVersion: an object that did not
+     * change since the last analysis is not converted again (converting every Pod through Jackson was most of an
+     * analysis). Keeps only the objects of the last analysis. Thread-safe (analyses may run on a caller's thread).
+     */
+    private static final class Converted<T extends HasMetadata, R> {
+        private record Entry<R>(String resourceVersion, R value) {
         }
-        return out;
+
+        private Map<String, Entry<R>> byName = new java.util.HashMap<>();
+
+        synchronized List<R> of(List<T> objects, Function<T, R> convert) {
+            Map<String, Entry<R>> next = new java.util.HashMap<>(objects.size() * 2);
+            List<R> out = new java.util.ArrayList<>(objects.size());
+            for (T o : objects) {
+                String key = o.getMetadata().getNamespace() + "/" + o.getMetadata().getName();
+                String version = o.getMetadata().getResourceVersion();
+                Entry<R> entry = byName.get(key);
+                if (entry == null || version == null || !version.equals(entry.resourceVersion())) {
+                    entry = new Entry<>(version, convert.apply(o));
+                }
+                next.put(key, entry);
+                out.add(entry.value());
+            }
+            byName = next;
+            return out;
+        }
     }
 
     /** The messages of the last analysis, in istioctl's order. */

@@ -129,7 +129,8 @@ class DebugViewsTest {
 
     /**
      * Live analysis: a VirtualService bound to a Gateway nobody defined shows up on /debug/analyze as istioctl
-     * would print it, and in the gauge; analyses run at most once per interval (10 s), so this waits for the next.
+     * would print it, and in the gauge, and so does a Service edited afterwards; analyses run at most once per
+     * interval (10 s), so this waits for the next.
      */
     @Test
     void liveAnalysisReportsAReferenceToAMissingGateway() throws Exception {
@@ -151,6 +152,15 @@ class DebugViewsTest {
                     .contains("Error [IST0101] (VirtualService default/ratings-edge)")
                     .contains("no-such-gateway"));
             assertThat(get(mesh, "/metrics").body()).containsPattern("istiod_analysis_messages\\{level=\"Error\"} [1-9]");
+
+            // a Service edited since the last analysis is read anew (unchanged objects are not converted again)
+            assertThat(get(mesh, "/debug/analyze").body()).doesNotContain("IST0118");
+            mesh.kube().services().inNamespace("default").withName("details").edit(svc -> {
+                svc.getSpec().getPorts().get(0).setName("web");
+                return svc;
+            });
+            await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(get(mesh, "/debug/analyze").body())
+                    .contains("Info [IST0118] (Service default/details)"));
         }
     }
 

@@ -7,11 +7,13 @@ import dev.mizzen.pilot.push.PushTarget;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -28,8 +30,7 @@ import java.util.function.Function;
  * {@code CallerCredentialsInterceptor} (the authenticated port) it admits only proxies that prove the identity
  * they claim ({@link ProxyAdmission}).
  */
-public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase
-        implements PushTarget {
+public final class AdsServer implements AggregatedDiscoveryServiceGrpc.AsyncService, io.grpc.BindableService, PushTarget {
     private final ConnectedProxies proxies;
     private final AtomicLong streamIds = new AtomicLong();
 
@@ -54,10 +55,24 @@ public final class AdsServer extends AggregatedDiscoveryServiceGrpc.AggregatedDi
         return ServerInterceptors.intercept(bindService(), StreamPeer.ADDRESS_INTERCEPTOR);
     }
 
+    /**
+     * The generated service, but for state-of-the-world requests, which are read by {@link SotwRequest}'s
+     * marshaller: their resource names are kept as bytes until they differ from the last request's.
+     */
     @Override
-    public StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> responses) {
-        return new SotwStream(streamIds.incrementAndGet(), (ServerCallStreamObserver<DiscoveryResponse>) responses,
-                proxies, StreamPeer.current());
+    public ServerServiceDefinition bindService() {
+        ServerServiceDefinition generated = AggregatedDiscoveryServiceGrpc.bindService(this);
+        MethodDescriptor<SotwRequest, DiscoveryResponse> sotw = AggregatedDiscoveryServiceGrpc
+                .getStreamAggregatedResourcesMethod().toBuilder(new SotwRequest.Marshaller(),
+                        ProtoUtils.marshaller(DiscoveryResponse.getDefaultInstance()))
+                .build();
+        ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(AggregatedDiscoveryServiceGrpc.SERVICE_NAME)
+                .addMethod(sotw, ServerCalls.asyncBidiStreamingCall(responses -> new SotwStream(streamIds.incrementAndGet(),
+                        (ServerCallStreamObserver<DiscoveryResponse>) responses, proxies, StreamPeer.current())));
+        generated.getMethods().stream()
+                .filter(m -> !m.getMethodDescriptor().getFullMethodName().equals(sotw.getFullMethodName()))
+                .forEach(service::addMethod);
+        return service.build();
     }
 
     @Override

@@ -129,6 +129,8 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
                             + " requests before the stream was admitted"));
                 }
             }
+        } catch (io.grpc.StatusRuntimeException e) {
+            close(e.getStatus()); // the client's fault (names that are not UTF-8): said to it, not logged
         } catch (RuntimeException e) {
             LOG.error("ADS stream {} of {}: request failed", id, proxy == null ? "?" : ClientText.name(proxy.id(), 256), e);
             close(Status.INTERNAL.withDescription("request failed: " + e.getMessage()));
@@ -175,6 +177,8 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, ProxyStream {
                 }
                 waiting = null;
             }
+        } catch (io.grpc.StatusRuntimeException e) {
+            close(e.getStatus());
         } catch (RuntimeException e) {
             LOG.error("ADS stream {}: admission failed", id, e);
             close(Status.INTERNAL.withDescription("request failed: " + e.getMessage()));

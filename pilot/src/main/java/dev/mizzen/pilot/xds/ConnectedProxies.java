@@ -1,5 +1,6 @@
 package dev.mizzen.pilot.xds;
 
+import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.api.identity.CallerCredentials;
 import dev.mizzen.pilot.model.Proxy;
 import dev.mizzen.pilot.model.PushContext;
@@ -74,8 +75,10 @@ final class ConnectedProxies implements StreamContext {
     void push(PushContext context, PushRequest request, long firstChangeNanos) {
         long fanOutStart = System.nanoTime();
         PushSnapshot before = current;
-        PushSnapshot next = before == null || request.isFull() ? PushSnapshot.fresh(context)
-                : new PushSnapshot(context, before.cache().withoutEndpointsOf(request.hostsUpdated()));
+        PushSnapshot next = before == null ? PushSnapshot.fresh(context)
+                : !request.isFull() ? new PushSnapshot(context, before.cache().withoutEndpointsOf(request.hostsUpdated()))
+                : onlyVirtualServices(request) ? new PushSnapshot(context, before.cache().keepingClustersAndEndpoints())
+                : PushSnapshot.fresh(context);
         current = next;
         PushScope scope = PushScope.of(request, before == null ? null : before.context(), context);
         List<ProxyStream> all = List.copyOf(streams.values());
@@ -101,6 +104,12 @@ final class ConnectedProxies implements StreamContext {
                 LOG.error("push to a proxy failed", e);
             }
         }
+    }
+
+    /** A full push caused by VirtualService edits and nothing else: clusters and endpoint sets stay as they were. */
+    private static boolean onlyVirtualServices(PushRequest request) {
+        return !request.configsUpdated().isEmpty() && request.hostsUpdated().isEmpty() && request.jwksUpdated().isEmpty()
+                && request.configsUpdated().stream().allMatch(k -> k.kind() == ConfigKind.VIRTUAL_SERVICE);
     }
 
     /** True when the push concerned the proxy (it was sent what changed, or had it already). */

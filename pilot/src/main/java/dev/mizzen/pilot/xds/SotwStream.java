@@ -18,7 +18,7 @@ import java.util.Optional;
  * which send only the endpoint sets that changed, as Istio does. A rejected response version is never sent
  * again. Requests that answer a superseded response are ignored.
  */
-final class SotwStream extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
+final class SotwStream extends AdsStream<SotwRequest, DiscoveryResponse> {
     private static final Logger LOG = LoggerFactory.getLogger(SotwStream.class);
 
     SotwStream(long id, ServerCallStreamObserver<DiscoveryResponse> out, StreamContext context, StreamPeer peer) {
@@ -26,20 +26,21 @@ final class SotwStream extends AdsStream<DiscoveryRequest, DiscoveryResponse> {
     }
 
     @Override
-    protected Optional<Node> node(DiscoveryRequest request) {
-        return request.hasNode() ? Optional.of(request.getNode()) : Optional.empty();
+    protected Optional<Node> node(SotwRequest request) {
+        return request.rest().hasNode() ? Optional.of(request.rest().getNode()) : Optional.empty();
     }
 
     @Override
-    protected XdsRequest decode(DiscoveryRequest request) {
-        return new XdsRequest(request.getTypeUrl(), request.getResponseNonce(),
-                request.hasErrorDetail() ? Optional.of(request.getErrorDetail().getMessage()) : Optional.empty(),
-                new XdsRequest.AllNames(request.getResourceNamesList()), Map.of());
+    protected XdsRequest decode(SotwRequest request) {
+        DiscoveryRequest rest = request.rest();
+        return new XdsRequest(rest.getTypeUrl(), rest.getResponseNonce(),
+                rest.hasErrorDetail() ? Optional.of(rest.getErrorDetail().getMessage()) : Optional.empty(),
+                new XdsRequest.AllNames(request.nameList(), request.fingerprint()), Map.of());
     }
 
     @Override
-    protected int nameCount(DiscoveryRequest request) {
-        return request.getResourceNamesCount();
+    protected int nameCount(SotwRequest request) {
+        return request.nameCount();
     }
 
     @Override

@@ -21,6 +21,8 @@ final class Subscription {
 
     final String type;
     NameSet names = NameSet.EMPTY;
+    /** SotW: the fingerprint of the names as the last request carried them ({@link XdsRequest.AllNames}) */
+    Object namesFingerprint;
     boolean wildcard;
     /** everything the last response was made from (an endpoint push sends only what changed of it) */
     List<XdsResource> sent = List.of();

@@ -4,10 +4,12 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mizzen.pilot.model.ClusterName;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BinaryOperator;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -85,6 +87,9 @@ public final class XdsCache {
     private final Cache<Key, List<XdsResource>> responses;
     /** what changed between two shared responses, for this push only */
     private final Cache<Pair, List<XdsResource>> changes;
+    /** after an endpoint-only push: the previous push's responses, and the hosts whose endpoints changed since */
+    private final Cache<Key, List<XdsResource>> previousResponses;
+    private final Set<String> endpointsChanged;
 
     public XdsCache() {
         this(Limits.DEFAULTS);
@@ -92,15 +97,18 @@ public final class XdsCache {
 
     public XdsCache(Limits limits) {
         this(limits, resources(limits.maxResourceBytes() / 3), lists(limits.maxResourceBytes() / 3),
-                resources(limits.maxResourceBytes() / 3));
+                resources(limits.maxResourceBytes() / 3), null, Set.of());
     }
 
     private XdsCache(Limits limits, Cache<Key, XdsResource> configEntries, Cache<Key, List<XdsResource>> configLists,
-                     Cache<Key, XdsResource> endpointEntries) {
+                     Cache<Key, XdsResource> endpointEntries, Cache<Key, List<XdsResource>> previousResponses,
+                     Set<String> endpointsChanged) {
         this.limits = limits;
         this.configEntries = configEntries;
         this.configLists = configLists;
         this.endpointEntries = endpointEntries;
+        this.previousResponses = previousResponses;
+        this.endpointsChanged = endpointsChanged;
         this.responses = Caffeine.newBuilder().maximumWeight(limits.maxReferences() / 2)
                 .weigher((Key k, List<XdsResource> v) -> 1 + v.size() + (k.scope() instanceof Names n ? n.names().size() : 0))
                 .build();
@@ -156,6 +164,40 @@ public final class XdsCache {
         return raced == null ? list : raced;
     }
 
+    /**
+     * {@link #getResponse(Key, Supplier)} for resources that depend on config and on the endpoints of the host
+     * their name ends with (endpoint sets): after an endpoint-only push, the previous push's response for the
+     * same key with only the resources of the hosts that changed made again ({@code remake}, by name), instead
+     * of walking every name of every subscribed set again. Where the previous response did not hold a resource
+     * for every name, or {@code remake} makes nothing, the whole response is generated as before.
+     */
+    public List<XdsResource> getResponse(Key key, Supplier<Response> generate,
+                                         Function<String, Optional<XdsResource>> remake) {
+        List<XdsResource> cached = responses.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
+        List<XdsResource> before = previousResponses == null ? null : previousResponses.getIfPresent(key);
+        if (before == null || !(key.scope() instanceof Names names) || before.size() != names.names().size()) {
+            return getResponse(key, generate);
+        }
+        List<XdsResource> now = new ArrayList<>(before.size());
+        for (XdsResource r : before) {
+            if (!endpointsChanged.contains(hostOf(r.name()))) {
+                now.add(r);
+                continue;
+            }
+            Optional<XdsResource> made = remake.apply(r.name());
+            if (made.isEmpty()) {
+                return getResponse(key, generate);
+            }
+            now.add(made.get());
+        }
+        List<XdsResource> list = ResourceList.of(now);
+        List<XdsResource> raced = responses.asMap().putIfAbsent(key, list);
+        return raced == null ? list : raced;
+    }
+
     /** Generated outside the cache's compute (generators fill nested entries of the same cache). */
     private static List<XdsResource> shared(Cache<Key, List<XdsResource>> cache, Key key,
                                             Supplier<List<XdsResource>> generate) {
@@ -205,7 +247,10 @@ public final class XdsCache {
         return Optional.of(raced == null ? made.get() : raced);
     }
 
-    /** A cache for an endpoint-only push: config entries carried over, endpoints of {@code hosts} dropped. */
+    /**
+     * A cache for an endpoint-only push: config entries carried over, endpoints of {@code hosts} dropped, and this
+     * push's responses kept aside for one more push, to be patched rather than made again.
+     */
     public XdsCache withoutEndpointsOf(Set<String> hosts) {
         Cache<Key, XdsResource> kept = resources(limits.maxResourceBytes() / 3);
         endpointEntries.asMap().forEach((key, value) -> {
@@ -213,7 +258,30 @@ public final class XdsCache {
                 kept.put(key, value);
             }
         });
-        return new XdsCache(limits, configEntries, configLists, kept);
+        return new XdsCache(limits, configEntries, configLists, kept, responses, Set.copyOf(hosts));
+    }
+
+    /**
+     * A cache for a full push caused by VirtualService edits only: clusters (wildcard lists and single ones) and
+     * endpoint sets carried over, everything else made again. Neither reads VirtualServices: clusters come from
+     * services, DestinationRules, the mesh's mTLS policies and endpoints, endpoint sets from endpoints and
+     * DestinationRules. Where endpoints changed meanwhile, the endpoint push that follows drops their entries,
+     * as after any endpoint push.
+     */
+    public XdsCache keepingClustersAndEndpoints() {
+        Cache<Key, XdsResource> clusters = resources(limits.maxResourceBytes() / 3);
+        configEntries.asMap().forEach((key, value) -> {
+            if (key.typeUrl().equals(TypeUrls.CLUSTER)) {
+                clusters.put(key, value);
+            }
+        });
+        Cache<Key, List<XdsResource>> clusterLists = lists(limits.maxResourceBytes() / 3);
+        configLists.asMap().forEach((key, value) -> {
+            if (key.typeUrl().equals(TypeUrls.CLUSTER)) {
+                clusterLists.put(key, value);
+            }
+        });
+        return new XdsCache(limits, clusters, clusterLists, endpointEntries, null, Set.of());
     }
 
     /**

@@ -24,11 +24,18 @@ record XdsRequest(String typeUrl, String nonce, Optional<String> errorDetail, Na
 
     /**
      * State of the world: the request names everything. An ACK repeats every name (1,300 endpoint sets for a
-     * sidecar that sees 1,000 services): they are recognised against the shared set before anything is interned.
+     * sidecar that sees 1,000 services): names with the fingerprint of the last request's are the same names, not
+     * even decoded; others are recognised against the shared set before anything is interned.
+     *
+     * @param fingerprint what identifies the names as they arrived ({@link SotwRequest#fingerprint}); null: none
      */
-    record AllNames(List<String> asked) implements Names {
+    record AllNames(List<String> asked, Object fingerprint) implements Names {
         @Override
         public boolean applyTo(Subscription subscription) {
+            if (fingerprint != null && fingerprint.equals(subscription.namesFingerprint)) {
+                return false;
+            }
+            subscription.namesFingerprint = fingerprint;
             if (subscription.names.sameAs(asked)) {
                 return false;
             }

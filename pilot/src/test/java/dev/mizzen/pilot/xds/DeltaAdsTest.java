@@ -2,6 +2,8 @@ package dev.mizzen.pilot.xds;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import dev.mizzen.api.config.ConfigKey;
+import dev.mizzen.api.config.ConfigKind;
 import dev.mizzen.pilot.model.Endpoint;
 import dev.mizzen.pilot.model.MeshSettings;
 import dev.mizzen.pilot.model.PushContext;
@@ -9,6 +11,7 @@ import dev.mizzen.pilot.networking.envoy.EnvoyGenerator;
 import dev.mizzen.pilot.push.PushRequest;
 import dev.mizzen.pilot.serviceregistry.RegistrySnapshot;
 import dev.mizzen.pilot.testing.BookinfoRegistry;
+import dev.mizzen.pilot.testing.IstioConfigs;
 import dev.mizzen.pilot.testing.MemoryConfigStore;
 import dev.mizzen.pilot.testing.ResponseQueue;
 import io.envoyproxy.envoy.config.core.v3.Node;
@@ -171,6 +174,83 @@ class DeltaAdsTest {
         // an ACK needs no answer, and the unchanged ratings set is never sent again
         assertThat(sotw.poll(200)).isNull();
         stream.onCompleted();
+    }
+
+    @Test
+    void consecutiveEndpointPushesEachSendTheirSetAndAProxyThatAsksAfterwardsGetsAllCurrentSets() throws Exception {
+        List<String> names = List.of(REVIEWS_EDS, RATINGS_EDS);
+        ResponseQueue<DiscoveryResponse> first = new ResponseQueue<>();
+        StreamObserver<DiscoveryRequest> stream = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(first);
+        Node node = request(TypeUrls.ENDPOINT).getNode();
+        stream.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(TypeUrls.ENDPOINT).addAllResourceNames(names).build());
+        DiscoveryResponse all = first.next();
+        stream.onNext(DiscoveryRequest.newBuilder().setTypeUrl(TypeUrls.ENDPOINT).addAllResourceNames(names)
+                .setVersionInfo(all.getVersionInfo()).setResponseNonce(all.getNonce()).build());
+
+        RegistrySnapshot fewerReviews = withoutEndpoint(BookinfoRegistry.snapshot(), "reviews.default.svc.cluster.local", "10.1.0.4");
+        ads.push(snapshot(fewerReviews), PushRequest.endpoints("reviews.default.svc.cluster.local"));
+        DiscoveryResponse reviews = first.next();
+        assertThat(reviews.getResourcesList()).extracting(r -> r.unpack(ClusterLoadAssignment.class).getClusterName())
+                .containsExactly(REVIEWS_EDS);
+        stream.onNext(DiscoveryRequest.newBuilder().setTypeUrl(TypeUrls.ENDPOINT).addAllResourceNames(names)
+                .setVersionInfo(reviews.getVersionInfo()).setResponseNonce(reviews.getNonce()).build());
+
+        RegistrySnapshot noRatings = withoutEndpoint(fewerReviews, "ratings.default.svc.cluster.local", "10.1.0.6");
+        ads.push(snapshot(noRatings), PushRequest.endpoints("ratings.default.svc.cluster.local"));
+        DiscoveryResponse ratings = first.next();
+        assertThat(ratings.getResourcesList()).extracting(r -> r.unpack(ClusterLoadAssignment.class).getClusterName())
+                .containsExactly(RATINGS_EDS);
+
+        // a proxy that asks now is answered from this push's response: both sets as they are now
+        ResponseQueue<DiscoveryResponse> second = new ResponseQueue<>();
+        StreamObserver<DiscoveryRequest> late = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(second);
+        late.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(TypeUrls.ENDPOINT).addAllResourceNames(names).build());
+        DiscoveryResponse now = second.next();
+        Map<String, Integer> endpointsByCluster = new HashMap<>();
+        for (var r : now.getResourcesList()) {
+            ClusterLoadAssignment cla = r.unpack(ClusterLoadAssignment.class);
+            endpointsByCluster.put(cla.getClusterName(), cla.getEndpointsList().stream().mapToInt(e -> e.getLbEndpointsCount()).sum());
+        }
+        assertThat(endpointsByCluster).containsExactlyInAnyOrderEntriesOf(Map.of(REVIEWS_EDS, 2, RATINGS_EDS, 0));
+        assertThat(now.getVersionInfo()).isEqualTo(ratings.getVersionInfo());
+        stream.onCompleted();
+        late.onCompleted();
+    }
+
+    @Test
+    void aVirtualServiceEditSendsRoutesOnlyAndADestinationRuleAfterItStillChangesClusters() throws Exception {
+        ResponseQueue<DiscoveryResponse> sotw = new ResponseQueue<>();
+        StreamObserver<DiscoveryRequest> stream = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(sotw);
+        Node node = request(TypeUrls.CLUSTER).getNode();
+        stream.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(TypeUrls.CLUSTER).build());
+        DiscoveryResponse clusters = sotw.next();
+        stream.onNext(DiscoveryRequest.newBuilder().setTypeUrl(TypeUrls.CLUSTER)
+                .setVersionInfo(clusters.getVersionInfo()).setResponseNonce(clusters.getNonce()).build());
+        stream.onNext(DiscoveryRequest.newBuilder().setTypeUrl(TypeUrls.ROUTE).addResourceNames("9080").build());
+        DiscoveryResponse routes = sotw.next();
+        stream.onNext(DiscoveryRequest.newBuilder().setTypeUrl(TypeUrls.ROUTE).addResourceNames("9080")
+                .setVersionInfo(routes.getVersionInfo()).setResponseNonce(routes.getNonce()).build());
+
+        var virtualService = IstioConfigs.load("default", "istio/bookinfo/networking/virtual-service-reviews-v3.yaml");
+        ads.push(context(virtualService), PushRequest.config(ConfigKey.of(ConfigKind.VIRTUAL_SERVICE, "default", "reviews")));
+        DiscoveryResponse newRoutes = sotw.next();
+        assertThat(newRoutes.getTypeUrl()).isEqualTo(TypeUrls.ROUTE);
+        stream.onNext(DiscoveryRequest.newBuilder().setTypeUrl(TypeUrls.ROUTE).addResourceNames("9080")
+                .setVersionInfo(newRoutes.getVersionInfo()).setResponseNonce(newRoutes.getNonce()).build());
+        assertThat(sotw.poll(200)).as("clusters do not read VirtualServices").isNull();
+
+        List<dev.mizzen.api.config.Config<?>> withRule = new ArrayList<>(virtualService);
+        withRule.addAll(IstioConfigs.load("default", "istio/bookinfo/networking/destination-rule-reviews.yaml"));
+        ads.push(context(withRule), PushRequest.config(ConfigKey.of(ConfigKind.DESTINATION_RULE, "default", "reviews")));
+        DiscoveryResponse newClusters = sotw.next();
+        assertThat(newClusters.getTypeUrl()).isEqualTo(TypeUrls.CLUSTER);
+        assertThat(newClusters.getResourcesList()).extracting(r -> r.unpack(io.envoyproxy.envoy.config.cluster.v3.Cluster.class).getName())
+                .contains("outbound|9080|v3|reviews.default.svc.cluster.local");
+        stream.onCompleted();
+    }
+
+    private static PushContext context(List<dev.mizzen.api.config.Config<?>> configs) {
+        return PushContext.build(2, MeshSettings.DEFAULT, BookinfoRegistry.snapshot(), new MemoryConfigStore(configs).snapshot());
     }
 
     private static RegistrySnapshot withoutEndpoint(RegistrySnapshot registry, String host, String address) {

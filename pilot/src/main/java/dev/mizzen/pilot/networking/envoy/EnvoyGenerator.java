@@ -116,21 +116,34 @@ public final class EnvoyGenerator implements XdsGenerator {
             case TypeUrls.EXTENSION_CONFIG -> proxy.group();
             default -> proxy.namespace();
         };
-        return push.cache().getResponse(new XdsCache.Key(typeUrl, ALL, new XdsCache.Names(names, scope)), () -> {
+        XdsCache.Key key = new XdsCache.Key(typeUrl, ALL, new XdsCache.Names(names, scope));
+        Supplier<XdsCache.Response> generate = () -> {
             List<XdsResource> out = new ArrayList<>();
             XdsCache.Sharing sharing = XdsCache.Sharing.SHARED;
             for (String name : new TreeSet<>(names)) {
                 Supplier<Optional<XdsResource>> make = () -> build(typeUrl, name, proxy, push.context());
                 if (worthCaching(typeUrl, name, proxy, push.context())) {
-                    push.cache().get(new XdsCache.Key(typeUrl, name, resourceScope(typeUrl, name, scope, proxy, push.context())),
-                            make).ifPresent(out::add);
+                    cached(typeUrl, name, scope, proxy, push, make).ifPresent(out::add);
                 } else {
                     make.get().ifPresent(out::add);
                     sharing = XdsCache.Sharing.THIS_REQUEST_ONLY;
                 }
             }
             return new XdsCache.Response(out, sharing);
-        });
+        };
+        if (!typeUrl.equals(TypeUrls.ENDPOINT)) {
+            return push.cache().getResponse(key, generate);
+        }
+        // after an endpoint push only the endpoint sets of the hosts that changed are made again
+        return push.cache().getResponse(key, generate, name -> worthCaching(typeUrl, name, proxy, push.context())
+                ? cached(typeUrl, name, scope, proxy, push, () -> build(typeUrl, name, proxy, push.context()))
+                : Optional.empty());
+    }
+
+    private static Optional<XdsResource> cached(String typeUrl, String name, Object scope, Proxy proxy, PushSnapshot push,
+                                                Supplier<Optional<XdsResource>> make) {
+        return push.cache().get(new XdsCache.Key(typeUrl, name, resourceScope(typeUrl, name, scope, proxy, push.context())),
+                make);
     }
 
     /**
