@@ -79,7 +79,7 @@ class GatewaySecretsAnalysisTest {
 
                 MizzenInstall.applyYaml(admin, tlsSecret(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30))));
                 await().atMost(ANALYSIS).untilAsserted(() -> assertThat(debugAnalyze(istiod))
-                        .doesNotContain("(Gateway shop/shop)"));
+                        .doesNotContain("[IST0161]").doesNotContain("[IST0101] (Gateway shop/shop)"));
             }
         }
     }
