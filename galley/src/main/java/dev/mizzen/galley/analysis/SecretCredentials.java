@@ -8,7 +8,6 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.MatchResult;
@@ -53,29 +52,24 @@ public final class SecretCredentials {
     }
 
     /**
-     * Go's {@code pem.Decode}: the first block whose BEGIN line has a matching END line and whose body is base64,
-     * whatever its type; its bytes must be certificates. Markers are found in one pass, and each BEGIN's END looked
-     * up in a table, so a hostile Secret (many BEGINs, no END) costs linear time.
+     * Go's {@code pem.Decode}: the first block whose BEGIN line is followed by the first END line after it, of the
+     * same type, with a base64 body, whatever the type; its bytes must be certificates. A body holding another
+     * marker is not base64 ({@code -} is not in its alphabet), so only a BEGIN whose next marker is its END can
+     * be a block: bodies never overlap, and a hostile Secret (many BEGINs, one END) costs linear time.
      */
     private static KubeSecret.Validity firstBlockValidity(byte[] pem) {
         String text = new String(pem, StandardCharsets.ISO_8859_1);
         List<MatchResult> markers = MARKER.matcher(text).results().toList();
-        int[] nextEnd = new int[markers.size()];
-        Map<String, Integer> laterEnd = new HashMap<>();
-        for (int i = markers.size() - 1; i >= 0; i--) {
-            nextEnd[i] = laterEnd.getOrDefault(markers.get(i).group(2), -1);
-            if (markers.get(i).group(1).equals("END")) {
-                laterEnd.put(markers.get(i).group(2), i);
-            }
-        }
-        for (int i = 0; i < markers.size(); i++) {
-            if (!markers.get(i).group(1).equals("BEGIN") || nextEnd[i] < 0) {
+        for (int i = 0; i + 1 < markers.size(); i++) {
+            MatchResult begin = markers.get(i);
+            MatchResult end = markers.get(i + 1);
+            if (!begin.group(1).equals("BEGIN") || !end.group(1).equals("END") || !begin.group(2).equals(end.group(2))) {
                 continue;
             }
-            String body = text.substring(markers.get(i).end(), markers.get(nextEnd[i]).start());
             byte[] der;
             try {
-                der = Base64.getDecoder().decode(WHITESPACE.matcher(body).replaceAll(""));
+                der = Base64.getDecoder().decode(WHITESPACE.matcher(text.substring(begin.end(), end.start()))
+                        .replaceAll(""));
             } catch (IllegalArgumentException e) {
                 continue; // not a block to Go either: it looks further on
             }
