@@ -9,13 +9,16 @@ import dev.mizzen.galley.analysis.Analyzers;
 import dev.mizzen.galley.analysis.DiagMessage;
 import dev.mizzen.galley.analysis.KubeNamespace;
 import dev.mizzen.galley.analysis.KubeObjects;
+import dev.mizzen.galley.analysis.KubeSecret;
 import dev.mizzen.galley.analysis.KubeService;
 import dev.mizzen.galley.analysis.KubeWorkload;
 import dev.mizzen.galley.analysis.Level;
 import dev.mizzen.galley.analysis.MeshOptions;
+import dev.mizzen.pilot.serviceregistry.kube.KubeServiceRegistry;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -37,8 +40,9 @@ import java.util.stream.Collectors;
 
 /**
  * Analysis of the live mesh: after each push, Istio's cross-object checks over the config store's snapshot and
- * the informers' Services, Pods and Namespaces; the latest messages are served on {@code /debug/analyze} and
- * counted by level in the gauge {@code istiod_analysis_messages}.
+ * the informers' Services, Pods, Namespaces and credential Secrets (reduced to their certificates' validity); the
+ * latest messages are served on {@code /debug/analyze} and counted by level in the gauge
+ * {@code istiod_analysis_messages}.
  *
  * <p>Concurrency: {@link #requestAnalysis()} is called on the push thread and only flags work; one daemon thread
  * runs analyses, at most one queued behind the one running (later requests coalesce into it), started no sooner
@@ -54,6 +58,7 @@ public final class LiveAnalysis implements AutoCloseable {
     private final SharedIndexInformer<Service> services;
     private final SharedIndexInformer<Pod> pods;
     private final SharedIndexInformer<Namespace> namespaces;
+    private final SharedIndexInformer<Secret> secrets;
     private final MeshOptions mesh;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
@@ -72,6 +77,8 @@ public final class LiveAnalysis implements AutoCloseable {
     private final Converted<Service, KubeService> convertedServices = new Converted<>();
     private final Converted<Pod, KubeWorkload> convertedPods = new Converted<>();
     private final Converted<Namespace, KubeNamespace> convertedNamespaces = new Converted<>();
+    // Secrets too: converting one parses its certificate
+    private final Converted<Secret, KubeSecret> convertedSecrets = new Converted<>();
 
     /** Registers its informers: call before the informers start. */
     public LiveAnalysis(KubeInformers informers, ConfigStore configs, MeshOptions mesh, MeterRegistry meters) {
@@ -86,6 +93,7 @@ public final class LiveAnalysis implements AutoCloseable {
         this.services = informers.of(Service.class);
         this.pods = informers.of(Pod.class);
         this.namespaces = informers.of(Namespace.class);
+        this.secrets = informers.of(Secret.class, KubeServiceRegistry.CREDENTIAL_SECRETS); // the registry's watch
         this.mesh = mesh;
         this.runs = Counter.builder("istiod_analysis_runs").description("Live analyses of the mesh run").register(meters);
         for (Level level : Level.values()) {
@@ -136,7 +144,8 @@ public final class LiveAnalysis implements AutoCloseable {
         List<KubeService> svc = convertedServices.of(services.getStore().list(), o -> convert(o, m -> KubeObjects.service(m, "")));
         List<KubeWorkload> wl = convertedPods.of(pods.getStore().list(), o -> convert(o, m -> KubeObjects.workload(m, "")));
         List<KubeNamespace> ns = convertedNamespaces.of(namespaces.getStore().list(), o -> convert(o, KubeObjects::namespace));
-        return Analyzers.analyze(new AnalysisInput(snapshot, svc, wl, ns, mesh, List.of()));
+        List<KubeSecret> sec = convertedSecrets.of(secrets.getStore().list(), o -> convert(o, m -> KubeObjects.secret(m, "")));
+        return Analyzers.analyze(new AnalysisInput(snapshot, svc, wl, ns, mesh, List.of()).withSecrets(sec));
     }
 
     @SuppressWarnings("unchecked")

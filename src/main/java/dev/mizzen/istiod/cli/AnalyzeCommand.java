@@ -256,7 +256,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
     }
 
-    /** Every Istio object, Service, Namespace, Pod and Deployment of the cluster. */
+    /** Every Istio object, Service, Namespace, Pod, Deployment and credential Secret of the cluster. */
     @SuppressWarnings("unchecked")
     private void readCluster(ManifestInputs inputs) throws IOException {
         Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
@@ -266,6 +266,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 objects.addAll(client.genericKubernetesResources("v1", kind).inAnyNamespace().list().getItems());
             }
             objects.addAll(client.genericKubernetesResources("apps/v1", "Deployment").inAnyNamespace().list().getItems());
+            // gateways' credentials; not the types that never hold one (most Secrets of a cluster)
+            objects.addAll(client.genericKubernetesResources("v1", "Secret").inAnyNamespace()
+                    .withoutField("type", "kubernetes.io/service-account-token")
+                    .withoutField("type", "helm.sh/release.v1").list().getItems());
             for (ConfigKind<?> kind : ConfigKind.all()) {
                 ResourceDefinitionContext crd = new ResourceDefinitionContext.Builder()
                         .withGroup(kind.group().groupName()).withVersion(kind.preferredVersion())

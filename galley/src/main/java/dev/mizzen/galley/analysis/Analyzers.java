@@ -23,6 +23,7 @@ public final class Analyzers {
             new EnvoyFilterPatchAnalyzer(),
             new GatewayCertificateAnalyzer(),
             new GatewayPortAnalyzer(),
+            new GatewaySecretAnalyzer(),
             new InjectionAnalyzer(),
             new ProxyImageAnalyzer(),
             new SchemaAnalyzer(),

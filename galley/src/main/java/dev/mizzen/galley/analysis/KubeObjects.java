@@ -19,6 +19,7 @@ public final class KubeObjects {
     private static final int MAX_VALUES_CHARS = 1 << 20;
     private static final Set<String> CONTROLLERS = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
             "Job", "ReplicationController");
+    private static final List<String> SECRET_CREDENTIAL_KEYS = List.of("cert", "key", "tls.crt", "tls.key");
 
     private KubeObjects() {
     }
@@ -83,6 +84,30 @@ public final class KubeObjects {
         return new KubeWorkload(kind, namespace(meta, defaultNamespace), str(meta.get("name")),
                 strings(meta.get("labels")), strings(meta.get("annotations")), strings(podMeta.get("labels")),
                 strings(podMeta.get("annotations")), containers, users, proxyImage, network);
+    }
+
+    /**
+     * A Secret ({@code v1}) as the gateway credential check needs it: only the certificate and key entries are read,
+     * {@code data} base64-decoded and {@code stringData} taken as written (and winning, as the API server merges
+     * them). An entry that is not base64 reads as absent.
+     */
+    public static KubeSecret secret(Map<String, Object> object, String defaultNamespace) {
+        Map<String, Object> meta = map(object.get("metadata"));
+        Map<String, Object> data = map(object.get("data"));
+        Map<String, Object> stringData = map(object.get("stringData"));
+        Map<String, byte[]> entries = new java.util.HashMap<>();
+        for (String key : SECRET_CREDENTIAL_KEYS) {
+            if (stringData.get(key) instanceof String s) {
+                entries.put(key, s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } else if (data.get(key) instanceof String s) {
+                try {
+                    entries.put(key, java.util.Base64.getMimeDecoder().decode(s));
+                } catch (IllegalArgumentException e) {
+                    // left out: the API server would not have taken it
+                }
+            }
+        }
+        return SecretCredentials.secret(namespace(meta, defaultNamespace), str(meta.get("name")), entries);
     }
 
     private static Optional<Long> runAsUser(Map<String, Object> securityContext) {

@@ -24,7 +24,8 @@ import java.util.Map;
 
 /**
  * Builds an {@link AnalysisInput} from manifest documents (what {@code istiod analyze -f} reads): Istio config,
- * Services, Namespaces, Pods and workload controllers, the injector's ConfigMaps, {@code kind: List} expanded. Remembers where each object
+ * Services, Namespaces, Pods and workload controllers, the injector's ConfigMaps, Secrets (reduced to
+ * {@link KubeSecret}), {@code kind: List} expanded. Remembers where each object
  * was written, so a message can name {@code file:line} as istioctl does. An Istio object whose spec does not fit
  * its type is reported (IST0106) and left out of the other checks. Not thread-safe: one builder per run.
  */
@@ -45,6 +46,7 @@ public final class ManifestInputs {
     private final List<DiagMessage> earlier = new ArrayList<>();
     private final Map<Origin, Located> locations = new HashMap<>();
     private final List<InjectorConfigMap> injectors = new ArrayList<>();
+    private final List<KubeSecret> secrets = new ArrayList<>();
 
     /**
      * @param defaultNamespace the namespace of objects that name none ({@code ""} keeps them without one, as
@@ -101,6 +103,10 @@ public final class ManifestInputs {
             injectors.add(KubeObjects.injectorConfigMap(object));
             return 1;
         }
+        if ("v1".equals(apiVersion) && "Secret".equals(kind)) {
+            secrets.add(KubeObjects.secret(object, defaultNamespace));
+            return 1;
+        }
         if (KubeObjects.isKubeKind(apiVersion, kind)) {
             switch (kind) {
                 case "Service" -> services.add(KubeObjects.service(object, defaultNamespace));
@@ -150,7 +156,8 @@ public final class ManifestInputs {
     }
 
     public AnalysisInput input(MeshOptions mesh) {
-        return new AnalysisInput(ConfigSnapshot.of(configs), services, workloads, namespaces, mesh, earlier, injectors);
+        return new AnalysisInput(ConfigSnapshot.of(configs), services, workloads, namespaces, mesh, earlier, injectors,
+                secrets);
     }
 
     /** Where a message points, {@code file:line}; empty when its object came from nowhere we read. */

@@ -130,6 +130,9 @@ public final class Messages {
     public static final MessageType MULTIPLE_TELEMETRIES_WITHOUT_WORKLOAD_SELECTORS = new MessageType("IST0160",
             "MultipleTelemetriesWithoutWorkloadSelectors", Level.ERROR,
             "The Telemetries %v in namespace %q have no workload selector, which can lead to undefined behavior.");
+    public static final MessageType INVALID_GATEWAY_CREDENTIAL = new MessageType("IST0161",
+            "InvalidGatewayCredential", Level.ERROR, "The credential referenced by the Gateway %s in namespace %s is"
+            + " invalid, which can cause the traffic not to work as expected.");
     public static final MessageType GATEWAY_PORT_NOT_DEFINED_ON_SERVICE = new MessageType("IST0162",
             "GatewayPortNotDefinedOnService", Level.WARNING, "The gateway is listening on a target port (port %d)"
             + " that is not defined in the Service associated with its workload instances (Pod selector %s). If you"
@@ -165,7 +168,7 @@ public final class Messages {
             ENVOY_FILTER_USES_REPLACE_OPERATION_INCORRECTLY, ENVOY_FILTER_USES_ADD_OPERATION_INCORRECTLY,
             ENVOY_FILTER_USES_REMOVE_OPERATION_INCORRECTLY, ENVOY_FILTER_USES_RELATIVE_OPERATION_WITH_PROXY_VERSION,
             INVALID_TELEMETRY_PROVIDER, PODS_ISTIO_PROXY_IMAGE_MISMATCH_IN_NAMESPACE, CONFLICTING_TELEMETRY_WORKLOAD_SELECTORS,
-            MULTIPLE_TELEMETRIES_WITHOUT_WORKLOAD_SELECTORS, GATEWAY_PORT_NOT_DEFINED_ON_SERVICE,
+            MULTIPLE_TELEMETRIES_WITHOUT_WORKLOAD_SELECTORS, INVALID_GATEWAY_CREDENTIAL, GATEWAY_PORT_NOT_DEFINED_ON_SERVICE,
             REFERENCED_INTERNAL_GATEWAY, INEFFECTIVE_POLICY, DESTINATION_RULE_SUBSET_NOT_SELECT_PODS,
             UNKNOWN_DESTINATION_RULE_HOST,
             CONFLICTING_SERVICE_ENTRY_PROTOCOL);

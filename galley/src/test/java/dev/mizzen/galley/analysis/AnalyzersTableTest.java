@@ -7,6 +7,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -30,6 +32,14 @@ class AnalyzersTableTest {
             metadata: {name: reviews-1, namespace: default, labels: {app: reviews, version: v1}}
             spec: {containers: [{name: reviews}, {name: istio-proxy, image: proxyv2}]}
             """;
+
+    private static final Instant NOW = Instant.now();
+    private static final TestCertificates.Credential VALID = TestCertificates.credential("a.example.com",
+            NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30)));
+    private static final TestCertificates.Credential EXPIRED = TestCertificates.credential("a.example.com",
+            NOW.minus(Duration.ofDays(30)), NOW.minus(Duration.ofDays(1)));
+    private static final TestCertificates.Credential NOT_YET_VALID = TestCertificates.credential("a.example.com",
+            NOW.plus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(30)));
 
     static Stream<Arguments> cases() {
         return Stream.of(
@@ -55,6 +65,19 @@ class AnalyzersTableTest {
                         SVC + tlsGw("a", "shop-cert") + tlsGw("b", "other-cert"),
                         "Warning [IST0138] (Gateway default/a) Duplicate certificate in multiple gateways [default/a"
                                 + " default/b] may cause 404s if clients re-use HTTP2 connections."),
+                Arguments.of("IST0101", SVC + tlsGw("a", "shop-cert"),
+                        SVC + tlsGw("a", "shop-cert") + TestCertificates.tlsSecret("istio-system", "shop-cert", VALID),
+                        "Error [IST0101] (Gateway default/a) Referenced credentialName not found: \"shop-cert\""),
+                Arguments.of("IST0161", SVC + tlsGw("a", "shop-cert")
+                                + TestCertificates.tlsSecret("istio-system", "shop-cert", EXPIRED),
+                        SVC + tlsGw("a", "shop-cert") + TestCertificates.tlsSecret("istio-system", "shop-cert", VALID),
+                        "Error [IST0161] (Gateway default/a) The credential referenced by the Gateway a in namespace"
+                                + " istio-system is invalid, which can cause the traffic not to work as expected."),
+                Arguments.of("IST0161", SVC + tlsGw("a", "shop-cert")
+                                + TestCertificates.tlsSecret("istio-system", "shop-cert", NOT_YET_VALID),
+                        SVC + tlsGw("a", "shop-cert") + TestCertificates.tlsSecret("istio-system", "shop-cert", VALID),
+                        "Error [IST0161] (Gateway default/a) The credential referenced by the Gateway a in namespace"
+                                + " istio-system is invalid, which can cause the traffic not to work as expected."),
                 Arguments.of("IST0149", SVC + gw("gw", "istio=ingressgateway", 80, "*") + claimVs(),
                         SVC + gw("gw", "istio=ingressgateway", 80, "*") + claimVs() + "---\napiVersion: security.istio.io/v1\n"
                                 + "kind: RequestAuthentication\nmetadata: {namespace: istio-system, name: jwt}\nspec:\n"

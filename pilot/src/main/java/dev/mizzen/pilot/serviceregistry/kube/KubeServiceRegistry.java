@@ -60,6 +60,15 @@ public final class KubeServiceRegistry implements ServiceRegistry, AutoCloseable
     private final SharedIndexInformer<EndpointSlice> slices;
     private final SharedIndexInformer<Pod> pods;
     private final SharedIndexInformer<Secret> secrets;
+
+    /**
+     * The Secrets that may hold a credential: every type but service-account tokens and Helm releases (most
+     * Secrets of a cluster, never a credential). Whoever else reads credentials asks for this selection, so one
+     * watch and cache serve them all.
+     */
+    public static final KubeInformers.Selection CREDENTIAL_SECRETS = KubeInformers.Selection.ALL
+            .withoutField("type", "kubernetes.io/service-account-token")
+            .withoutField("type", "helm.sh/release.v1");
     private final KeyedWorkQueue<WorkKey> queue = new KeyedWorkQueue<>("mizzen-service-registry", this::reconcile);
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -81,9 +90,7 @@ public final class KubeServiceRegistry implements ServiceRegistry, AutoCloseable
         this.services = informers.of(io.fabric8.kubernetes.api.model.Service.class);
         this.slices = informers.of(EndpointSlice.class);
         this.pods = informers.of(Pod.class);
-        this.secrets = informers.of(Secret.class, KubeInformers.Selection.ALL
-                .withoutField("type", "kubernetes.io/service-account-token")
-                .withoutField("type", "helm.sh/release.v1"));
+        this.secrets = informers.of(Secret.class, CREDENTIAL_SECRETS);
         slices.addIndexers(Map.of(
                 SLICES_BY_SERVICE, slice -> EndpointSliceConverter.serviceName(slice)
                         .map(name -> List.of(slice.getMetadata().getNamespace() + "/" + name)).orElse(List.of()),
