@@ -63,20 +63,27 @@ final class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDiscoveryR
         subscription.sent = resources;
         Map<String, String> pending = new TreeMap<>();
         DeltaDiscoveryResponse.Builder response = DeltaDiscoveryResponse.newBuilder().setTypeUrl(subscription.type);
-        Set<String> present = new HashSet<>();
+        int heldAndPresent = 0;
         for (XdsResource r : resources) {
-            present.add(r.name());
-            if (r.version().equals(subscription.heldVersion(r.name()))
-                    || subscription.rejected(r.name() + "@" + r.version())) {
+            String held = subscription.heldVersion(r.name());
+            if (held != null) {
+                heldAndPresent++;
+            }
+            if (r.version().equals(held) || subscription.rejected(r.name() + "@" + r.version())) {
                 continue;
             }
             pending.put(r.name(), r.version());
             response.addResources(Resource.newBuilder().setName(r.name()).setVersion(r.version()).setResource(r.body()));
         }
-        for (String name : subscription.heldNames()) {
-            if (!present.contains(name)) {
-                response.addRemovedResources(name);
-                subscription.release(name);
+        // on most pushes the proxy holds nothing that went away: only then are the generated names collected
+        if (heldAndPresent < subscription.heldCount()) {
+            Set<String> present = new HashSet<>(resources.size() * 4 / 3 + 1);
+            resources.forEach(r -> present.add(r.name()));
+            for (String name : subscription.heldNames()) {
+                if (!present.contains(name)) {
+                    response.addRemovedResources(name);
+                    subscription.release(name);
+                }
             }
         }
         if (response.getResourcesCount() == 0 && response.getRemovedResourcesCount() == 0) {

@@ -118,6 +118,11 @@ final class Subscription {
         return held == null ? null : held.get(name);
     }
 
+    /** Delta: how many names the proxy holds. */
+    int heldCount() {
+        return held == null ? 0 : held.size();
+    }
+
     /** Delta: the names the proxy holds, a copy (the caller may release some while it walks them). */
     List<String> heldNames() {
         return held == null ? List.of() : List.copyOf(held.keySet());
