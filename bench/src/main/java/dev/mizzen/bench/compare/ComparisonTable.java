@@ -31,6 +31,7 @@ public final class ComparisonTable {
             new Row("warmStorm.seconds", "reconnect storm, server warm: all proxies converged", 1),
             new Row("warmStorm.serverCpuSeconds", "reconnect storm: server CPU", 0),
             new Row("config.serverCpuSeconds", "CPU per full push (VirtualService edit, median)", 0.5),
+            new Row("config.serverJitSeconds", "... of which JIT compiler threads (a JVM's warm-up; 0 for Go)", 0),
             new Row("config.seconds", "VirtualService edit -> all proxies ACKed (median)", 0),
             new Row("server.heapPerProxyKiB", "server memory per proxy (live heap after GC)", 0.5),
             new Row("server.rssPerProxyKiB", "server RSS per proxy", 0),
@@ -40,6 +41,7 @@ public final class ComparisonTable {
             new Row("churn.p50Ms", "endpoint change -> all affected ACKed, p50", 0),
             new Row("churn.p99Ms", "endpoint change -> all affected ACKed, p99", 1),
             new Row("churn.serverCpuMsPerChange", "CPU per endpoint change", 0),
+            new Row("churn.serverJitMsPerChange", "... of which JIT compiler threads", 0),
             new Row("storm.bytesPerProxyKiB", "connect storm: bytes accepted per proxy", 0));
 
     private ComparisonTable() {

@@ -47,7 +47,7 @@ final class EndpointChurn {
                       double perSecond, Duration duration, long seed, Duration timeout, ServerSide server)
             throws InterruptedException {
         if (perSecond <= 0 || duration.isZero()) {
-            return new Result(0, 0, 0, 0, Percentiles.of(List.of()), new ProcessProbe.Cpu(0, 0, 0), 0);
+            return new Result(0, 0, 0, 0, Percentiles.of(List.of()), new ProcessProbe.Cpu(0, 0, 0, 0), 0);
         }
         Random random = new Random(seed);
         long intervalNanos = (long) (1e9 / perSecond);

@@ -110,6 +110,8 @@ final class ExternalFigures {
         out.add(Figure.number("churn.incomplete", "endpoint changes not ACKed by all in time", churn.incomplete(), "", 0));
         out.add(Figure.number("churn.serverCpuMsPerChange", "CPU per endpoint change: server",
                 LoadRun.millis(churn.cpu().serverNanos()) / Math.max(1, churn.changes()), "ms", 1));
+        out.add(Figure.number("churn.serverJitMsPerChange", "CPU per endpoint change: server's JIT compiler threads",
+                LoadRun.millis(churn.cpu().serverJitNanos()) / Math.max(1, churn.changes()), "ms", 1));
 
         boolean allEdits = config.nanos().stream().allMatch(n -> n >= 0);
         out.add(Figure.number("config.seconds", "VirtualService edit -> all proxies ACKed (median)",
@@ -122,6 +124,8 @@ final class ExternalFigures {
                 config.capturedBytes() / (double) p, "B", 0));
         out.add(Figure.number("config.serverCpuSeconds", "CPU per full push: server (median)",
                 cpuMedian(config.cpu(), ProcessProbe.Cpu::serverNanos), "s", 3));
+        out.add(Figure.number("config.serverJitSeconds", "CPU per full push: server's JIT compiler threads (median)",
+                cpuMedian(config.cpu(), ProcessProbe.Cpu::serverJitNanos), "s", 3));
         out.add(Figure.number("config.toolCpuSeconds", "CPU per full push: load tool (median)",
                 cpuMedian(config.cpu(), ProcessProbe.Cpu::loadToolNanos), "s", 3));
         return out;

@@ -37,7 +37,7 @@ interface ServerSide {
         return new ServerSide() {
             @Override
             public ProcessProbe.Cpu cpu() {
-                return ProcessProbe.Cpu.ofOtherProcess(server.cpuNanos(), ProcessProbe.processCpuNanos());
+                return ProcessProbe.Cpu.ofOtherProcess(server.cpuNanos(), server.jitCpuNanos(), ProcessProbe.processCpuNanos());
             }
 
             @Override

@@ -13,11 +13,6 @@ import java.nio.file.Path;
  * <p>Threading: stateless apart from final fields; call from any thread.
  */
 public final class ServerProcess {
-    /** Clock ticks per second of /proc's CPU figures: USER_HZ, 100 on every Linux architecture Java runs on. */
-    private static final long USER_HZ = 100;
-    /** utime and stime: fields 14 and 15 of /proc/PID/stat, counted from the state field (3) after the name. */
-    private static final int UTIME_AFTER_NAME = 11;
-
     private final long pid;
     private final ServerRuntime runtime;
     private final URI monitoring;
@@ -39,14 +34,15 @@ public final class ServerProcess {
     /** CPU time the process used so far, in nanoseconds. */
     public long cpuNanos() {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // the name (field 2) is in parentheses and may hold spaces: count fields after its closing one
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[UTIME_AFTER_NAME]) + Long.parseLong(fields[UTIME_AFTER_NAME + 1]);
-            return ticks * (1_000_000_000L / USER_HZ);
+            return ProcessProbe.statCpuNanos(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot read the CPU time of process " + pid + " (has it exited?)", e);
         }
+    }
+
+    /** CPU time of its JIT compiler threads so far, in nanoseconds; 0 for a Go server. */
+    public long jitCpuNanos() {
+        return runtime == ServerRuntime.JVM ? ProcessProbe.jitCpuNanos(Path.of("/proc", Long.toString(pid))) : 0;
     }
 
     /** Resident set size in bytes; -1 where it cannot be read. */
