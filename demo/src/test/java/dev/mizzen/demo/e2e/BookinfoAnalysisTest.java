@@ -27,29 +27,66 @@ class BookinfoAnalysisTest {
     @TempDir
     Path tmp;
 
+    /**
+     * destination-rule-all.yaml names subsets for versions bookinfo.yaml does not deploy (details v2, ratings v2,
+     * v2-mysql, v2-mysql-vm: other manifests of the sample add them). Istio's analyzer reports each of those too
+     * (IST0173, an error; from files holding no Pods it even reports every subset, as it reads Pods only).
+     */
+    private static final List<String> UNDEPLOYED_SUBSETS = List.of(
+            "Error IST0173 DestinationRule default/details: The Subset v2 defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).",
+            "Error IST0173 DestinationRule default/ratings: The Subset v2 defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).",
+            "Error IST0173 DestinationRule default/ratings: The Subset v2-mysql defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).",
+            "Error IST0173 DestinationRule default/ratings: The Subset v2-mysql-vm defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).");
+
     @Test
-    void bookinfoWithItsRulesIsClean() throws Exception {
+    void bookinfoWithItsRulesIsCleanButForTheSubsetsItDoesNotDeploy() throws Exception {
         Result r = analyze(bookinfo(), networking("destination-rule-all.yaml"), networking("virtual-service-all-v1.yaml"));
+        assertThat(r.messages()).extracting(BookinfoAnalysisTest::line).containsExactlyInAnyOrderElementsOf(UNDEPLOYED_SUBSETS);
+        assertThat(r.code()).isEqualTo(79);
+        for (String sample : List.of("virtual-service-reviews-jason-v2-v3.yaml", "virtual-service-reviews-80-20.yaml",
+                "virtual-service-reviews-v2-v3.yaml", "virtual-service-ratings-test-abort.yaml")) {
+            Result one = analyze(bookinfo(), networking("destination-rule-all.yaml"), networking(sample));
+            assertThat(one.messages()).as(sample).extracting(BookinfoAnalysisTest::line)
+                    .containsExactlyInAnyOrderElementsOf(UNDEPLOYED_SUBSETS);
+        }
+    }
+
+    @Test
+    void bookinfoWithRulesForWhatItDeploysIsClean() throws Exception {
+        Result r = analyze(bookinfo(), networking("virtual-service-all-v1.yaml"), withoutUndeployedSubsets());
         assertThat(r.messages()).isEmpty();
         assertThat(r.code()).isZero();
         // istioctl names the files it analyzed
         assertThat(r.out()).contains("No validation issues found when analyzing").contains("virtual-service-all-v1.yaml");
-        for (String sample : List.of("virtual-service-reviews-jason-v2-v3.yaml", "virtual-service-reviews-80-20.yaml",
-                "virtual-service-reviews-v2-v3.yaml", "virtual-service-ratings-test-abort.yaml")) {
-            Result one = analyze(bookinfo(), networking("destination-rule-all.yaml"), networking(sample));
-            assertThat(one.messages()).as(sample).isEmpty();
-            assertThat(one.code()).as(sample).isZero();
-        }
+    }
+
+    private static String line(Message m) {
+        return m.level() + " " + m.code() + " " + m.resource() + ": " + m.text();
+    }
+
+    /** destination-rule-all.yaml without the subsets of versions bookinfo.yaml does not deploy. */
+    private Path withoutUndeployedSubsets() throws Exception {
+        String rules = Files.readString(networking("destination-rule-all.yaml"));
+        String kept = rules.replaceAll("(?m)^  - name: v2-mysql(-vm)?\n    labels:\n      version: v2-mysql(-vm)?\n", "");
+        int details = kept.indexOf("name: details\n");
+        int v2 = kept.indexOf("  - name: v2\n", details);
+        kept = kept.substring(0, v2) + kept.substring(v2 + "  - name: v2\n    labels:\n      version: v2\n".length());
+        int ratings = kept.indexOf("name: ratings\n");
+        v2 = kept.indexOf("  - name: v2\n", ratings);
+        kept = kept.substring(0, v2) + kept.substring(v2 + "  - name: v2\n    labels:\n      version: v2\n".length());
+        Path out = tmp.resolve("destination-rule-deployed.yaml");
+        Files.writeString(out, kept);
+        return out;
     }
 
     @Test
     void istiosOwnFaultInjectionSampleHasAnUnreachableRule() throws Exception {
         // its second rule can never match: Istio's analyzer says so too (IST0130, a warning)
         Result r = analyze(bookinfo(), networking("destination-rule-all.yaml"), networking("fault-injection-details-v1.yaml"));
-        assertThat(r.messages()).extracting(m -> m.level() + " " + m.code() + " " + m.resource() + ": " + m.text())
-                .containsExactly("Warning IST0130 VirtualService default/details: VirtualService rule #1 not used "
-                        + "(only the last rule can have no matches).");
-        assertThat(r.code()).isZero();
+        List<String> expected = new ArrayList<>(UNDEPLOYED_SUBSETS);
+        expected.add("Warning IST0130 VirtualService default/details: VirtualService rule #1 not used "
+                + "(only the last rule can have no matches).");
+        assertThat(r.messages()).extracting(BookinfoAnalysisTest::line).containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test
@@ -69,7 +106,8 @@ class BookinfoAnalysisTest {
         Path typo = variant("virtual-service-reviews-v3.yaml", "host: reviews\n", "host: reviewz\n");
         Result r = analyze(bookinfo(), networking("destination-rule-all.yaml"), typo);
         // as Istio's analyzers, the subset is checked on its own too
-        assertThat(r.messages()).extracting(m -> m.level() + " " + m.code() + " " + m.text()).containsExactlyInAnyOrder(
+        assertThat(r.messages()).extracting(m -> m.level() + " " + m.code() + " " + m.text())
+                .filteredOn(m -> !m.contains("IST0173")).containsExactlyInAnyOrder(
                 "Error IST0101 Referenced host not found: \"reviewz\"",
                 "Error IST0101 Referenced host+subset in destinationrule not found: \"reviewz+v3\"");
         assertThat(r.code()).isEqualTo(79);
@@ -82,8 +120,8 @@ class BookinfoAnalysisTest {
         int port = manifest.indexOf("name: http\n", details);
         Path broken = tmp.resolve("bookinfo-port.yaml");
         Files.writeString(broken, manifest.substring(0, port) + "name: web\n" + manifest.substring(port + "name: http\n".length()));
-        Result r = analyze(broken, networking("destination-rule-all.yaml"), networking("virtual-service-all-v1.yaml"));
-        assertThat(r.messages()).extracting(m -> m.level() + " " + m.code() + " " + m.resource() + ": " + m.text())
+        Result r = analyze(broken, networking("virtual-service-all-v1.yaml"), withoutUndeployedSubsets());
+        assertThat(r.messages()).extracting(BookinfoAnalysisTest::line)
                 .containsExactly("Info IST0118 Service default/details: Port name web (port: 9080, targetPort: 0) "
                         + "doesn't follow the naming convention of Istio port.");
         // Info is below istioctl's failure threshold (Error)
